@@ -1,0 +1,47 @@
+# The two commands a new user needs: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app quiz
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+PORT   ?= 8000
+
+.PHONY: install translations run test test-sqlite bench lint clean
+
+install: $(STAMP) translations
+
+$(STAMP):
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# Compiled catalogs (.mo) are build output, made from the .po files we keep.
+translations: $(STAMP)
+	@$(VENV)/bin/pybabel compile -q -d translations
+
+# Set-up, demo data on first run, then the server (SQLite under instance/ unless DATABASE_URL).
+run: install
+	@mkdir -p instance
+	$(FLASK) init-db
+	$(FLASK) seed-demo --if-empty
+	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops)"
+	PORT=$(PORT) exec $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+
+# The whole suite on SQLite, then again on PostgreSQL (skipped loudly when there is none).
+test: install
+	@scripts/run-tests
+
+test-sqlite: install
+	$(PY) -m pytest -q
+
+bench: install
+	$(PY) bench/run.py
+
+# Refresh the message catalogs after changing user-facing strings.
+messages: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,70 @@
+"""The quiz platform: `create_app` builds the Flask application."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from .config import ROOT, Config
+
+
+def create_app(config: dict | type | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, error handlers, commands.
+
+    `config` is a Config subclass or a mapping that overrides the defaults (tests pass one).
+    Nothing here touches the database: gunicorn forks its workers after this runs.
+    """
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from . import db as _db  # noqa: F401  (installs the SQLite connection tuning)
+    from .auth.loader import init_login
+    from .extensions import babel, csrf, db, migrate
+    from .i18n import init_i18n
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    init_i18n(app, babel)
+    init_login(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .api import bp as api_bp
+    from .auth import bp as auth_bp
+    from .extensions import csrf
+    from .participant import bp as participant_bp
+
+    app.register_blueprint(participant_bp)
+    app.register_blueprint(auth_bp)
+    # The API authenticates with bearer tokens, never cookies, so CSRF cannot reach it.
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+
+
+def register_errors(app: Flask) -> None:
+    from .errors import init_errors
+
+    init_errors(app)
+
+
+def register_cli(app: Flask) -> None:
+    from .cli import init_cli
+
+    init_cli(app)

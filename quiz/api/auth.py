@@ -1,0 +1,55 @@
+"""Bearer tokens for app and mini-program clients, which keep no cookies.
+
+A token is signed, not stored: checking it costs no write. It names the user and a piece of
+the password hash, so changing the password ends every token issued before.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from flask import current_app, g, request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from ..extensions import db
+from ..models import User
+from ..services.errors import Unauthorized
+
+_SALT = "api-token-v1"
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+
+
+def issue_token(user: User) -> str:
+    """A bearer token for `user`."""
+    return _serializer().dumps({"u": user.id, "p": user.password_hash[-12:]})
+
+
+def user_from_token(token: str) -> User | None:
+    """The user a valid, unexpired token names, if still enabled with the same password."""
+    try:
+        data = _serializer().loads(token, max_age=current_app.config["API_TOKEN_MAX_AGE"])
+    except BadSignature:
+        return None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or not user.is_enabled or user.password_hash[-12:] != data.get("p"):
+        return None
+    return user
+
+
+def token_required(view):
+    """Run the view with `g.api_user` set from the Authorization header, else 401."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        user = user_from_token(token.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            raise Unauthorized()
+        g.api_user = user
+        return view(*args, **kwargs)
+
+    return wrapper

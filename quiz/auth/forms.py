@@ -1,0 +1,24 @@
+"""Forms carry the values and the CSRF token; the rules are in quiz.services.accounts."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, PasswordField, StringField, TelField
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(_l("Name"))
+    phone = TelField(_l("Mobile number"))
+    password = PasswordField(_l("Password"))
+    unit_code = StringField(_l("Unit"))
+    next = HiddenField()
+
+
+class LoginForm(FlaskForm):
+    phone = TelField(_l("Mobile number"))
+    password = PasswordField(_l("Password"))
+    remember = BooleanField(_l("Keep me logged in on this device"), default=True)
+    next = HiddenField()
+
+
+class LogoutForm(FlaskForm):
+    """Logging out is a POST with a CSRF token, so no link on another site can do it."""

@@ -1,0 +1,73 @@
+"""Register, log in, log out (HTML)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..db import write_transaction
+from ..forms import attach_error, safe_next
+from ..services import accounts, units
+from ..services.errors import QuizError
+from . import bp
+from .forms import LoginForm, LogoutForm, RegisterForm
+
+
+def _unit_choices() -> list[dict]:
+    all_units = units.all_units()
+    labels = units.unit_labels(all_units)
+    parents = {u.id: u.code for u in all_units}
+    return [
+        {"code": u.code, "name": u.name, "label": labels[u.id],
+         "parent": parents.get(u.parent_id) if u.parent_id else None}
+        for u in all_units
+    ]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    form = RegisterForm()
+    if request.method == "GET":
+        form.unit_code.data = request.args.get("unit", "")
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        try:
+            with write_transaction():
+                user = accounts.register(
+                    form.name.data, form.phone.data, form.password.data, form.unit_code.data
+                )
+        except QuizError as error:
+            attach_error(form, error)
+        else:
+            login_user(user, remember=True)
+            flash(_("Welcome, %(name)s! You are registered.", name=user.name), "success")
+            return redirect(safe_next(form.next.data, url_for("participant.index")))
+    return render_template("auth/register.html", form=form, units=_unit_choices()), (
+        422 if form.errors or form.form_errors else 200
+    )
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.phone.data, form.password.data)
+        except QuizError as error:
+            attach_error(form, error)
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(form.next.data, url_for("participant.index")))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if LogoutForm().validate_on_submit() and current_user.is_authenticated:
+        logout_user()
+        flash(_("You have logged out."), "info")
+    return redirect(url_for("participant.index"))

@@ -1,0 +1,98 @@
+"""Database plumbing shared by services: SQLite tuning, write transactions, upserts.
+
+SQLite allows one writer at a time. A transaction that starts as a reader and later writes
+("read-then-upgrade") can fail at once with SQLITE_BUSY instead of waiting, so requests that
+write open their transaction with ``BEGIN IMMEDIATE`` (take the write lock first, wait up to the
+busy timeout for it), and requests that only read use a plain deferred ``BEGIN``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import sqlite3
+from collections.abc import Iterator
+
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+#: Set while a block opened by `write_transaction` runs: the next BEGIN takes the write lock.
+_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, connection_record):  # noqa: ARG001
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's "begin" event below issue BEGIN itself, so it can choose IMMEDIATE.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    if dbapi_connection.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(conn):
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+@contextlib.contextmanager
+def write_transaction() -> Iterator[None]:
+    """Run the block in one write transaction, committed at the end, rolled back on error.
+
+    Whatever the request read before (the logged-in user) is committed first, so the write
+    transaction starts fresh and holds the write lock from its first statement.
+    """
+    session = db.session()  # the request's Session, not the scoped proxy
+    if session.in_transaction():
+        session.commit()
+    token = _write_intent.set(True)
+    try:
+        yield
+        session.commit()
+    except BaseException as error:
+        # Some refusals still changed something that must stay (an attempt whose time ran
+        # out is finished and counted even though the late answers are refused).
+        if getattr(error, "keeps_changes", False):
+            session.commit()
+        else:
+            session.rollback()
+        raise
+    finally:
+        _write_intent.reset(token)
+
+
+def insert_ignore(table, values: dict) -> bool:
+    """INSERT a row unless it collides with a unique key; True if the row was inserted."""
+    stmt = _dialect_insert(table).values(**values).on_conflict_do_nothing()
+    return db.session.execute(stmt).rowcount == 1
+
+
+def upsert_add(table, keys: dict, increments: dict) -> None:
+    """Insert a counter row, or add `increments` to the existing row with the same `keys`."""
+    insert = _dialect_insert(table).values(**keys, **increments)
+    stmt = insert.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: table.c[name] + insert.excluded[name] for name in increments},
+    )
+    db.session.execute(stmt)
+
+
+def _dialect_insert(table):
+    name = db.session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table)
+    if name == "sqlite":
+        return sqlite.insert(table)
+    raise RuntimeError(f"unsupported database dialect {name!r}")

@@ -1,0 +1,73 @@
+"""Question banks and their questions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import string
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import utcnow
+
+OPTION_KEYS = string.ascii_uppercase[:6]  # A..F
+JUDGE_OPTIONS = ("正确", "错误")
+
+
+class QuestionType(str, enum.Enum):
+    single = "single"
+    multiple = "multiple"
+    judge = "judge"
+
+
+class Bank(db.Model):
+    __tablename__ = "bank"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    questions: Mapped[list[Question]] = relationship(back_populates="bank")
+
+    def __repr__(self) -> str:
+        return f"<Bank {self.name}>"
+
+
+class Question(db.Model):
+    __tablename__ = "question"
+    __table_args__ = (
+        # The same question (normalised stem and options) is stored once per bank.
+        sa.UniqueConstraint("bank_id", "fingerprint"),
+        sa.CheckConstraint("type IN ('single', 'multiple', 'judge')", name="known_type"),
+        sa.CheckConstraint("difficulty BETWEEN 1 AND 3", name="difficulty_range"),
+        sa.Index("ix_question_draw", "bank_id", "type", "is_active"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(sa.ForeignKey("bank.id"))
+    type: Mapped[str] = mapped_column(sa.String(10))
+    stem: Mapped[str] = mapped_column(sa.Text)
+    #: Option texts in key order A, B, ... (2 to 6; judge questions: 正确, 错误).
+    options: Mapped[list[str]] = mapped_column(sa.JSON)
+    #: Correct option keys, sorted, e.g. "AC".
+    answer: Mapped[str] = mapped_column(sa.String(6))
+    explanation: Mapped[str] = mapped_column(sa.Text, default="")
+    category: Mapped[str] = mapped_column(sa.String(50), default="", index=True)
+    #: 1 easy, 2 medium, 3 hard.
+    difficulty: Mapped[int] = mapped_column(sa.SmallInteger, default=2)
+    #: Digest of type, normalised stem and options: the duplicate guard.
+    fingerprint: Mapped[str] = mapped_column(sa.String(40))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    bank: Mapped[Bank] = relationship(back_populates="questions")
+
+    @property
+    def keys(self) -> str:
+        return OPTION_KEYS[: len(self.options)]
+
+    def __repr__(self) -> str:
+        return f"<Question {self.id} {self.type}>"

@@ -1,0 +1,144 @@
+"""The participant's pages: campaign, quiz, result, my attempts (HTML, phone first)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..clock import grace, now
+from ..db import write_transaction
+from ..errors import json_error
+from ..services import attempts as attempt_service
+from ..services import campaigns
+from ..services.errors import QuizError
+from ..timeutil import to_local
+from . import bp
+from .forms import ActionForm
+
+
+@bp.route("/")
+def index():
+    campaign = campaigns.current_or_next(now())
+    if campaign is None:
+        return render_template("participant/empty.html")
+    return redirect(url_for(".campaign", slug=campaign.slug, **request.args))
+
+
+@bp.route("/c/<slug>")
+def campaign(slug: str):
+    item = campaigns.get_campaign(slug)
+    moment = now()
+    left = {}
+    resumable = {}
+    if current_user.is_authenticated:
+        for quiz in item.quizzes:
+            left[quiz.id] = attempt_service.attempts_left_today(current_user, quiz, moment)
+            open_one = attempt_service.open_attempt(current_user, quiz)
+            if open_one is not None and not attempt_service.is_overdue(open_one, moment, grace()):
+                resumable[quiz.id] = open_one
+    return render_template(
+        "participant/campaign.html", campaign=item, left=left, resumable=resumable,
+        form=ActionForm(), today=to_local(moment, item.timezone).date(),
+    )
+
+
+@bp.route("/quiz/<int:quiz_id>/start", methods=["POST"])
+@login_required
+def start(quiz_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    quiz = attempt_service.get_quiz(quiz_id)
+    try:
+        with write_transaction():
+            started = attempt_service.start(current_user, quiz, now(), grace())
+    except QuizError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for(".campaign", slug=quiz.campaign.slug))
+    return redirect(url_for(".attempt", attempt_id=started.attempt.id))
+
+
+def _settle(attempt) -> None:
+    """Finish the attempt if its time ran out, in a write transaction of its own."""
+    if attempt.is_open and attempt_service.is_overdue(attempt, now(), grace()):
+        with write_transaction():
+            attempt_service.finish_if_overdue(attempt, now(), grace())
+
+
+@bp.route("/attempt/<attempt_id>")
+@login_required
+def attempt(attempt_id: str):
+    item = attempt_service.get_own_attempt(current_user, attempt_id)
+    _settle(item)
+    if not item.is_open:
+        return redirect(url_for(".result", attempt_id=item.id))
+    return render_template(
+        "participant/attempt.html", attempt=item, quiz=item.quiz,
+        questions=attempt_service.public_questions(item),
+        remaining=attempt_service.remaining_seconds(item, now()), form=ActionForm(),
+    )
+
+
+@bp.route("/attempt/<attempt_id>/answers", methods=["POST"])
+@login_required
+def save(attempt_id: str):
+    """Autosave from the quiz page's script (JSON, CSRF token in a header)."""
+    payload = request.get_json(silent=True) or {}
+    try:
+        with write_transaction():
+            item = attempt_service.save_answers(
+                current_user, attempt_id, payload.get("answers"), now(), grace()
+            )
+    except QuizError as error:
+        return json_error(error.code, str(error.message), error.status, error.field)
+    return jsonify(saved=True, remaining_seconds=attempt_service.remaining_seconds(item, now()))
+
+
+def _form_answers(item) -> dict[str, list[str]]:
+    return {str(q["id"]): request.form.getlist(f"q{q['id']}") for q in item.questions}
+
+
+@bp.route("/attempt/<attempt_id>/submit", methods=["POST"])
+@login_required
+def submit(attempt_id: str):
+    if not ActionForm().validate_on_submit():
+        flash(_("The form has expired or was sent from another page. Please try again."),
+              "error")
+        return redirect(url_for(".attempt", attempt_id=attempt_id))
+    item = attempt_service.get_own_attempt(current_user, attempt_id)
+    try:
+        with write_transaction():
+            item = attempt_service.submit(
+                current_user, attempt_id, _form_answers(item), now(), grace()
+            )
+    except QuizError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for(".attempt", attempt_id=attempt_id))
+    return redirect(url_for(".result", attempt_id=item.id))
+
+
+@bp.route("/attempt/<attempt_id>/result")
+@login_required
+def result(attempt_id: str):
+    item = attempt_service.get_own_attempt(current_user, attempt_id)
+    _settle(item)
+    if item.is_open:
+        return redirect(url_for(".attempt", attempt_id=item.id))
+    return render_template(
+        "participant/result.html", attempt=item, quiz=item.quiz,
+        review=attempt_service.review(item),
+    )
+
+
+@bp.route("/me/attempts")
+@login_required
+def my_attempts():
+    overdue = attempt_service.overdue_attempts(now(), grace(), user=current_user)
+    if overdue:
+        with write_transaction():
+            for item in overdue:
+                attempt_service.finish_if_overdue(item, now(), grace())
+    items = attempt_service.user_attempts(current_user)
+    finished = [a for a in items if not a.is_open]
+    best = max(finished, key=lambda a: (a.score, -a.duration_seconds), default=None)
+    return render_template("participant/my_attempts.html", attempts=items, best=best)

@@ -1,0 +1,313 @@
+"""Starting, saving, submitting and reviewing attempts: the participant's rules.
+
+Every write here is a conditional UPDATE ``... WHERE status = 'open'``: whichever request
+finishes an attempt first wins, and a retry, a double tap or a second tab finds it finished and
+gets the stored result, so an attempt is counted exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..extensions import db
+from ..models import OPTION_KEYS, Attempt, AttemptStatus, Question, Quiz, User
+from ..timeutil import local_date
+from . import counters
+from .drawing import draw_questions
+from .errors import (
+    AttemptFinished, CampaignEnded, CampaignNotStarted, DailyLimitReached, NotFound,
+    QuizUnavailable, TimeUp, ValidationFailed,
+)
+from .scoring import score_answers, to_displayed_keys
+
+_system_random = random.SystemRandom()
+
+
+@dataclass(frozen=True)
+class Started:
+    attempt: Attempt
+    #: False when an unfinished attempt was resumed instead.
+    created: bool
+
+
+def get_quiz(quiz_id: int) -> Quiz:
+    """The quiz with this id, or NotFound."""
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None:
+        raise NotFound()
+    return quiz
+
+
+def attempts_started_on(user: User, quiz: Quiz, day: dt.date) -> int:
+    """How many attempts `user` started at `quiz` on `day` (campaign time zone)."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Attempt).where(
+            Attempt.user_id == user.id, Attempt.quiz_id == quiz.id, Attempt.local_day == day
+        )
+    )
+
+
+def attempts_left_today(user: User, quiz: Quiz, now: dt.datetime) -> int:
+    """Attempts `user` may still start today at `quiz`."""
+    today = local_date(now, quiz.campaign.timezone)
+    return max(0, quiz.attempts_per_day - attempts_started_on(user, quiz, today))
+
+
+def open_attempt(user: User, quiz: Quiz) -> Attempt | None:
+    """The user's unfinished attempt at this quiz, if any."""
+    return db.session.scalar(
+        sa.select(Attempt).where(
+            Attempt.user_id == user.id, Attempt.quiz_id == quiz.id,
+            Attempt.status == AttemptStatus.open.value,
+        )
+    )
+
+
+def check_open(quiz: Quiz, now: dt.datetime) -> None:
+    """Raise unless attempts at `quiz` may start at `now`."""
+    campaign = quiz.campaign
+    if not quiz.is_active:
+        raise QuizUnavailable()
+    today = local_date(now, campaign.timezone)
+    if today < campaign.starts_on:
+        raise CampaignNotStarted()
+    if today > campaign.ends_on:
+        raise CampaignEnded()
+
+
+def start(user: User, quiz: Quiz, now: dt.datetime, grace_seconds: int,
+          rng: random.Random | None = None) -> Started:
+    """Start an attempt, or resume the unfinished one; the server fixes the deadline."""
+    existing = open_attempt(user, quiz)
+    if existing is not None and not finish_if_overdue(existing, now, grace_seconds):
+        return Started(existing, created=False)
+    check_open(quiz, now)
+    today = local_date(now, quiz.campaign.timezone)
+    if attempts_started_on(user, quiz, today) >= quiz.attempts_per_day:
+        raise DailyLimitReached()
+    drawn = draw_questions(quiz, rng or _system_random)
+    attempt = Attempt(
+        user_id=user.id, quiz_id=quiz.id, campaign_id=quiz.campaign_id, unit_id=user.unit_id,
+        local_day=today, status=AttemptStatus.open.value, started_at=now,
+        deadline_at=now + dt.timedelta(seconds=quiz.time_limit_seconds),
+        questions=drawn, answers={}, max_score=sum(item["points"] for item in drawn),
+    )
+    db.session.add(attempt)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        # Another request of this user started one at the same moment: resume that one.
+        db.session.expunge(attempt)
+        existing = open_attempt(user, quiz)
+        if existing is None:
+            raise
+        return Started(existing, created=False)
+    return Started(attempt, created=True)
+
+
+def get_own_attempt(user: User, attempt_id: str, *, for_update: bool = False) -> Attempt:
+    """The attempt if it belongs to `user`; NotFound otherwise (existence is not revealed)."""
+    query = sa.select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user.id)
+    if for_update:
+        query = query.with_for_update()
+    attempt = db.session.scalar(query) if attempt_id else None
+    if attempt is None:
+        raise NotFound()
+    return attempt
+
+
+def is_overdue(attempt: Attempt, now: dt.datetime, grace_seconds: int) -> bool:
+    """Past the deadline and its grace: nothing more is accepted."""
+    return now > attempt.deadline_at + dt.timedelta(seconds=grace_seconds)
+
+
+def remaining_seconds(attempt: Attempt, now: dt.datetime) -> int:
+    """Whole seconds left before the deadline, never negative."""
+    return max(0, int((attempt.deadline_at - now).total_seconds()))
+
+
+def finish_if_overdue(attempt: Attempt, now: dt.datetime, grace_seconds: int) -> bool:
+    """Finish an overdue open attempt with the answers saved in time; True if it is finished."""
+    if not attempt.is_open:
+        return True
+    if not is_overdue(attempt, now, grace_seconds):
+        return False
+    _finish(attempt, AttemptStatus.timed_out, attempt.deadline_at, attempt.answers)
+    return True
+
+
+def save_answers(user: User, attempt_id: str, answers: object, now: dt.datetime,
+                 grace_seconds: int) -> Attempt:
+    """Autosave: merge the given answers into the attempt's saved ones."""
+    attempt = get_own_attempt(user, attempt_id, for_update=True)
+    if not attempt.is_open:
+        raise AttemptFinished()
+    if finish_if_overdue(attempt, now, grace_seconds):
+        raise TimeUp()
+    merged = {**attempt.answers, **clean_answers(attempt, answers)}
+    updated = db.session.execute(
+        sa.update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.open.value)
+        .values(answers=merged)
+    ).rowcount
+    if updated != 1:
+        raise AttemptFinished()
+    set_committed_value(attempt, "answers", merged)
+    return attempt
+
+
+def submit(user: User, attempt_id: str, answers: object | None, now: dt.datetime,
+           grace_seconds: int) -> Attempt:
+    """Score and finish the attempt; submitting again returns the stored result unchanged.
+
+    After the deadline and its grace the answers sent with the submit are not taken: the
+    attempt is finished with what was saved in time, and its status says so (timed_out).
+    """
+    attempt = get_own_attempt(user, attempt_id, for_update=True)
+    if not attempt.is_open or finish_if_overdue(attempt, now, grace_seconds):
+        return attempt
+    merged = dict(attempt.answers)
+    if answers is not None:
+        merged.update(clean_answers(attempt, answers))
+    _finish(attempt, AttemptStatus.submitted, now, merged)
+    return attempt
+
+
+def clean_answers(attempt: Attempt, answers: object) -> dict[str, str]:
+    """Check answers against the attempt's questions; {question id: sorted displayed keys}."""
+    if not isinstance(answers, dict):
+        raise ValidationFailed(
+            _l("Answers must map question ids to lists of option keys."), field="answers"
+        )
+    drawn = {str(item["id"]): item for item in attempt.questions}
+    cleaned = {}
+    for raw_qid, raw_keys in answers.items():
+        qid = str(raw_qid)
+        field = f"answers.{qid}"
+        item = drawn.get(qid)
+        if item is None:
+            raise ValidationFailed(_l("This question is not part of the attempt."), field=field)
+        if isinstance(raw_keys, str):
+            raw_keys = list(raw_keys)
+        if raw_keys is None:
+            raw_keys = []
+        if not isinstance(raw_keys, list) or not all(isinstance(k, str) for k in raw_keys):
+            raise ValidationFailed(_l("An answer must be a list of option keys."), field=field)
+        valid = OPTION_KEYS[: len(item["order"])]
+        keys = {k.strip().upper() for k in raw_keys if k.strip()}
+        if not keys <= set(valid):
+            raise ValidationFailed(
+                _l("Unknown option: choose from %(keys)s.", keys=", ".join(valid)), field=field
+            )
+        if item["type"] != "multiple" and len(keys) > 1:
+            raise ValidationFailed(_l("This question takes one answer only."), field=field)
+        cleaned[qid] = "".join(sorted(keys))
+    return cleaned
+
+
+def _finish(attempt: Attempt, status: AttemptStatus, finished_at: dt.datetime,
+            answers: dict[str, str]) -> bool:
+    """Score and close an open attempt and count it, in the caller's transaction.
+
+    Returns False (and loads the stored result) when another request finished it first.
+    """
+    questions = load_questions(attempt)
+    quiz = attempt.quiz
+    result = score_answers(attempt.questions, answers, questions, quiz.partial_credit)
+    values = {
+        "status": status.value,
+        "finished_at": finished_at,
+        "answers": answers,
+        "points": result.points,
+        "score": result.score,
+        "correct_count": result.correct_count,
+        "answered_count": result.answered_count,
+        "passed": result.score >= quiz.pass_mark,
+    }
+    updated = db.session.execute(
+        sa.update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.open.value)
+        .values(**values)
+    ).rowcount
+    if updated != 1:
+        db.session.refresh(attempt)
+        return False
+    for name, value in values.items():
+        set_committed_value(attempt, name, value)
+    counters.record_finished(attempt)
+    return True
+
+
+def load_questions(attempt: Attempt) -> dict[int, Question]:
+    """The attempt's questions by id, in one query."""
+    ids = [item["id"] for item in attempt.questions]
+    return {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(ids)))}
+
+
+def public_questions(attempt: Attempt) -> list[dict]:
+    """The questions as the participant sees them: no answer key, no explanation."""
+    questions = load_questions(attempt)
+    shown = []
+    for item in attempt.questions:
+        question = questions[item["id"]]
+        shown.append({
+            "id": question.id,
+            "type": question.type,
+            "stem": question.stem,
+            "points": item["points"],
+            "options": [
+                {"key": OPTION_KEYS[pos], "text": question.options[OPTION_KEYS.index(key)]}
+                for pos, key in enumerate(item["order"])
+            ],
+        })
+    return shown
+
+
+def review(attempt: Attempt) -> list[dict]:
+    """A finished attempt question by question, with as much as the quiz allows to show."""
+    if attempt.is_open:
+        raise AttemptFinished()
+    quiz = attempt.quiz
+    questions = load_questions(attempt)
+    drawn = {str(item["id"]): item for item in attempt.questions}
+    rows = []
+    for shown in public_questions(attempt):
+        qid = str(shown["id"])
+        item = drawn[qid]
+        row = {**shown, "given": attempt.answers.get(qid, ""), "awarded": attempt.points[qid]}
+        if quiz.review_shows_answers:
+            row["correct"] = to_displayed_keys(questions[shown["id"]].answer, item["order"])
+            row["is_correct"] = row["given"] == row["correct"]
+        if quiz.review_shows_explanations:
+            row["explanation"] = questions[shown["id"]].explanation
+        rows.append(row)
+    return rows
+
+
+def user_attempts(user: User) -> list[Attempt]:
+    """The user's attempts, newest first."""
+    return list(db.session.scalars(
+        sa.select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.started_at.desc())
+    ))
+
+
+def overdue_attempts(now: dt.datetime, grace_seconds: int, user: User | None = None,
+                     campaign_id: int | None = None) -> list[Attempt]:
+    """Open attempts past their deadline and grace (of one user or campaign, or all)."""
+    query = sa.select(Attempt).where(
+        Attempt.status == AttemptStatus.open.value,
+        Attempt.deadline_at < now - dt.timedelta(seconds=grace_seconds),
+    )
+    if user is not None:
+        query = query.where(Attempt.user_id == user.id)
+    if campaign_id is not None:
+        query = query.where(Attempt.campaign_id == campaign_id)
+    return list(db.session.scalars(query))

@@ -1,0 +1,114 @@
+"""Domain errors. Services raise them; `quiz.errors` turns them into pages and JSON."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+
+class QuizError(Exception):
+    """A rule was broken. `code` is stable for API clients; `message` is for people."""
+
+    code = "invalid"
+    status = 400
+    #: True when the work done before the error must still be committed.
+    keeps_changes = False
+    default_message = _l("The request could not be carried out.")
+
+    def __init__(self, message=None, *, field: str | None = None, **params):
+        self.message = message if message is not None else self.default_message
+        self.field = field
+        self.params = params
+        super().__init__(str(self.code))
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class ValidationFailed(QuizError):
+    code = "validation_failed"
+    status = 422
+
+
+class NotFound(QuizError):
+    code = "not_found"
+    status = 404
+    default_message = _l("Not found.")
+
+
+class Forbidden(QuizError):
+    code = "forbidden"
+    status = 403
+    default_message = _l("You may not do that.")
+
+
+class Unauthorized(QuizError):
+    code = "unauthorized"
+    status = 401
+    default_message = _l("Please log in first.")
+
+
+class PhoneTaken(QuizError):
+    code = "phone_taken"
+    status = 409
+    default_message = _l("This mobile number is already registered. Please log in.")
+
+
+class BadCredentials(QuizError):
+    code = "bad_credentials"
+    status = 401
+    default_message = _l("Wrong mobile number or password.")
+
+
+class UnknownUnit(QuizError):
+    code = "unknown_unit"
+    status = 422
+    default_message = _l("No unit has this code. Please pick your unit from the list.")
+
+
+class CampaignNotStarted(QuizError):
+    code = "campaign_not_started"
+    status = 409
+    default_message = _l("This campaign has not started yet.")
+
+
+class CampaignEnded(QuizError):
+    code = "campaign_ended"
+    status = 409
+    default_message = _l("This campaign has ended.")
+
+
+class QuizUnavailable(QuizError):
+    code = "quiz_unavailable"
+    status = 409
+    default_message = _l("This quiz is not available.")
+
+
+class DailyLimitReached(QuizError):
+    code = "daily_limit_reached"
+    status = 409
+    default_message = _l("You have used all your attempts for today. Come back tomorrow.")
+
+
+class NotEnoughQuestions(QuizError):
+    code = "not_enough_questions"
+    status = 409
+    default_message = _l(
+        "The question bank does not hold enough questions for this quiz. "
+        "Please tell the organizer."
+    )
+
+
+class TimeUp(QuizError):
+    code = "time_up"
+    status = 409
+    keeps_changes = True
+    default_message = _l(
+        "Time is up: answers sent after the deadline were not accepted. "
+        "The attempt was scored with the answers saved in time."
+    )
+
+
+class AttemptFinished(QuizError):
+    code = "attempt_finished"
+    status = 409
+    default_message = _l("This attempt has already been submitted.")

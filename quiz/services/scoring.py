@@ -1,0 +1,55 @@
+"""Scoring one attempt's answers; pure functions over plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..models import OPTION_KEYS, Question
+
+
+@dataclass(frozen=True)
+class Score:
+    points: dict[str, int]
+    score: int
+    correct_count: int
+    answered_count: int
+
+
+def to_stored_keys(displayed: str, order: str) -> set[str]:
+    """Map keys as the participant saw them (A = first shown) to the question's own keys."""
+    return {order[OPTION_KEYS.index(key)] for key in displayed}
+
+
+def to_displayed_keys(stored: str, order: str) -> str:
+    """Map a question's own keys to the letters the participant saw, sorted."""
+    return "".join(sorted(OPTION_KEYS[order.index(key)] for key in stored))
+
+
+def question_points(question: Question, given: set[str], points: int, partial_credit: bool) -> int:
+    """Points for one answer: all or nothing, or half (rounded down) for a correct subset."""
+    correct = set(question.answer)
+    if given == correct:
+        return points
+    if partial_credit and question.type == "multiple" and given and given < correct:
+        return points // 2
+    return 0
+
+
+def score_answers(
+    drawn: list[dict], answers: dict[str, str], questions: dict[int, Question],
+    partial_credit: bool,
+) -> Score:
+    """Score `answers` (displayed keys by question id) against the drawn questions."""
+    points: dict[str, int] = {}
+    correct_count = answered_count = 0
+    for item in drawn:
+        qid = str(item["id"])
+        displayed = answers.get(qid, "")
+        given = to_stored_keys(displayed, item["order"])
+        got = question_points(questions[item["id"]], given, item["points"], partial_credit)
+        points[qid] = got
+        if displayed:
+            answered_count += 1
+        if given == set(questions[item["id"]].answer):
+            correct_count += 1
+    return Score(points, sum(points.values()), correct_count, answered_count)

@@ -1,0 +1,58 @@
+"""The unit tree: creating units and reading the tree."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..models import Unit, UnitKind
+from .errors import ValidationFailed
+
+CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+def create_unit(code: str, name: str, kind: str, parent: Unit | None = None,
+                headcount: int = 0) -> Unit:
+    """Add a unit under `parent` and set its path (the parent must be flushed)."""
+    if not CODE_RE.match(code or ""):
+        raise ValidationFailed(
+            _l("A unit code has 1 to 32 letters, digits, '-' or '_'."), field="code"
+        )
+    if kind not in {k.value for k in UnitKind}:
+        raise ValidationFailed(_l("Unknown unit kind."), field="kind")
+    if headcount < 0:
+        raise ValidationFailed(_l("The headcount cannot be negative."), field="headcount")
+    unit = Unit(code=code, name=name.strip(), kind=kind, parent=parent, headcount=headcount)
+    db.session.add(unit)
+    db.session.flush()
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    return unit
+
+
+def all_units() -> list[Unit]:
+    """Every unit, parents before children (ordered by path, then code)."""
+    return list(db.session.scalars(sa.select(Unit).order_by(Unit.path)))
+
+
+def unit_by_code(code: str) -> Unit | None:
+    """The unit with this code, if any."""
+    return db.session.scalar(sa.select(Unit).where(Unit.code == code))
+
+
+def unit_labels(units: list[Unit]) -> dict[int, str]:
+    """Each unit's full name from the root, e.g. "平安县 / 城关镇 / 东街社区"."""
+    by_id = {u.id: u for u in units}
+    labels = {}
+    for unit in units:
+        ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+        labels[unit.id] = " / ".join(by_id[i].name for i in ids if i in by_id)
+    return labels
+
+
+def single_root() -> Unit | None:
+    """The top of the tree when there is exactly one."""
+    roots = list(db.session.scalars(sa.select(Unit).where(Unit.parent_id.is_(None)).limit(2)))
+    return roots[0] if len(roots) == 1 else None

@@ -1,0 +1,25 @@
+"""Small helpers shared by tests."""
+
+from __future__ import annotations
+
+from quiz.extensions import db
+from quiz.models import Attempt, Question
+from quiz.services.scoring import to_displayed_keys
+
+
+def correct_answers(attempt: Attempt) -> dict[str, str]:
+    """The right answer to every drawn question, as the participant would pick it."""
+    answers = {}
+    for item in attempt.questions:
+        question = db.session.get(Question, item["id"])
+        answers[str(item["id"])] = to_displayed_keys(question.answer, item["order"])
+    return answers
+
+
+def wrong_answers(attempt: Attempt) -> dict[str, str]:
+    """A wrong answer to every drawn question."""
+    sizes = {str(item["id"]): len(item["order"]) for item in attempt.questions}
+    return {
+        qid: next(key for key in "ABCDEF"[: sizes[qid]] if key not in right)
+        for qid, right in correct_answers(attempt).items()
+    }
