@@ -49,8 +49,10 @@ def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .extensions import csrf
+    from .health import bp as health_bp
     from .participant import bp as participant_bp
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(participant_bp)
     app.register_blueprint(auth_bp)
     # The API authenticates with bearer tokens, never cookies, so CSRF cannot reach it.

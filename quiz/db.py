@@ -75,8 +75,10 @@ def write_transaction() -> Iterator[None]:
 
 def insert_ignore(table, values: dict) -> bool:
     """INSERT a row unless it collides with a unique key; True if the row was inserted."""
-    stmt = _dialect_insert(table).values(**values).on_conflict_do_nothing()
-    return db.session.execute(stmt).rowcount == 1
+    # RETURNING, not rowcount: drivers differ in what rowcount says for ON CONFLICT.
+    key = next(iter(table.primary_key.columns))
+    stmt = _dialect_insert(table).values(**values).on_conflict_do_nothing().returning(key)
+    return db.session.execute(stmt).first() is not None
 
 
 def upsert_add(table, keys: dict, increments: dict) -> None:
