@@ -21,6 +21,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    #: Catalogs: translations/zh/ serves zh_CN (Babel reads zh_CN as zh_Hans_CN, and gettext
+    #: falls back from that to zh, never to zh_CN).
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     #: Locales the UI is complete in; the first is the default.
     LANGUAGES = ("zh_CN", "en")

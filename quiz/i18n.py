@@ -36,6 +36,12 @@ def select_locale() -> str:
 def init_i18n(app, babel) -> None:
     babel.init_app(app, locale_selector=select_locale)
 
+    # Flask-Babel caches the locale on the app context; one that outlives a request (a
+    # script or test driving several requests) must not carry the last request's choice.
+    from flask_babel import refresh
+
+    app.before_request(refresh)
+
     @app.context_processor
     def _locale_context():
         from flask_babel import get_locale
