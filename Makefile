@@ -6,7 +6,7 @@ FLASK  := $(VENV)/bin/flask --app quiz
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PORT   ?= 8000
 
-.PHONY: install translations run test test-sqlite bench lint clean
+.PHONY: install translations run test test-sqlite lint screenshots messages clean
 
 install: $(STAMP) translations
 
@@ -35,8 +35,13 @@ test: install
 test-sqlite: install
 	$(PY) -m pytest -q
 
-bench: install
-	$(PY) bench/run.py
+lint: install
+	$(VENV)/bin/ruff check .
+
+# Phone-sized screenshots of the participant's pages (needs Debian's chromium).
+screenshots: install
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-e2e.txt
+	$(PY) scripts/screenshots.py
 
 # Refresh the message catalogs after changing user-facing strings.
 messages: $(STAMP)

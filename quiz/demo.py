@@ -9,9 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import sqlalchemy as sa
-
 import question_bank
+import sqlalchemy as sa
 
 from .extensions import db
 from .models import Campaign, Quiz, QuizRule, Role, Unit, User

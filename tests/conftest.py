@@ -21,7 +21,15 @@ from quiz import create_app
 from quiz.config import TestingConfig
 from quiz.extensions import db as _db
 from quiz.models import (
-    JUDGE_OPTIONS, Bank, Campaign, Question, Quiz, QuizRule, Role, Unit, User,
+    JUDGE_OPTIONS,
+    Bank,
+    Campaign,
+    Question,
+    Quiz,
+    QuizRule,
+    Role,
+    Unit,
+    User,
 )
 from quiz.services import units as unit_service
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 import sqlalchemy as sa
 
 from quiz.db import write_transaction
-from quiz.models import Attempt, Campaign, Question, Unit, UnitCounter, UnitDayCounter, User
+from quiz.models import Attempt, UnitCounter, UnitDayCounter
 from quiz.services import attempts
 
 GRACE = 5

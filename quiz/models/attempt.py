@@ -15,7 +15,7 @@ from .unit import Unit
 from .user import User
 
 
-class AttemptStatus(str, enum.Enum):
+class AttemptStatus(enum.StrEnum):
     open = "open"
     submitted = "submitted"
     #: The deadline passed without a submit; scored with the answers saved in time.

@@ -16,7 +16,7 @@ OPTION_KEYS = string.ascii_uppercase[:6]  # A..F
 JUDGE_OPTIONS = ("正确", "错误")
 
 
-class QuestionType(str, enum.Enum):
+class QuestionType(enum.StrEnum):
     single = "single"
     multiple = "multiple"
     judge = "judge"

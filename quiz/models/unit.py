@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 
 
-class UnitKind(str, enum.Enum):
+class UnitKind(enum.StrEnum):
     province = "province"
     city = "city"
     county = "county"

@@ -15,7 +15,7 @@ from ..timeutil import utcnow
 from .unit import Unit
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     participant = "participant"
     organizer = "organizer"
     admin = "admin"

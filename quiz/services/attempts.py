@@ -22,8 +22,14 @@ from ..timeutil import local_date
 from . import counters
 from .drawing import draw_questions
 from .errors import (
-    AttemptFinished, CampaignEnded, CampaignNotStarted, DailyLimitReached, NotFound,
-    QuizUnavailable, TimeUp, ValidationFailed,
+    AttemptFinished,
+    CampaignEnded,
+    CampaignNotStarted,
+    DailyLimitReached,
+    NotFound,
+    QuizUnavailable,
+    TimeUp,
+    ValidationFailed,
 )
 from .scoring import score_answers, to_displayed_keys
 

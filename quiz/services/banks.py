@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-
 from question_bank import QuestionDraft
 
 from ..extensions import db

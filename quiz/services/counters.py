@@ -9,7 +9,12 @@ import sqlalchemy as sa
 from ..db import insert_ignore, upsert_add
 from ..extensions import db
 from ..models import (
-    COUNTER_FIELDS, Attempt, AttemptStatus, Participation, ParticipationDay, UnitCounter,
+    COUNTER_FIELDS,
+    Attempt,
+    AttemptStatus,
+    Participation,
+    ParticipationDay,
+    UnitCounter,
     UnitDayCounter,
 )
 

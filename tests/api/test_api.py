@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from quiz.models import Role
-from tests.helpers import correct_answers
 from quiz.extensions import db
-from quiz.models import Attempt
+from quiz.models import Attempt, Role
+from tests.helpers import correct_answers
 
 
 @pytest.fixture

@@ -11,8 +11,15 @@ from quiz.db import write_transaction
 from quiz.models import Attempt, Question, UnitCounter
 from quiz.services import attempts, counters
 from quiz.services.errors import (
-    AttemptFinished, CampaignEnded, CampaignNotStarted, DailyLimitReached, NotEnoughQuestions,
-    NotFound, QuizUnavailable, TimeUp, ValidationFailed,
+    AttemptFinished,
+    CampaignEnded,
+    CampaignNotStarted,
+    DailyLimitReached,
+    NotEnoughQuestions,
+    NotFound,
+    QuizUnavailable,
+    TimeUp,
+    ValidationFailed,
 )
 from tests.helpers import correct_answers, wrong_answers
 

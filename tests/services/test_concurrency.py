@@ -36,7 +36,8 @@ def test_concurrent_submits_for_one_unit_match_a_recount(app, make_unit, make_us
             results.append((response.status_code, response.json))
 
     threads = [threading.Thread(target=tap, args=(token, attempt_id))
-               for token, attempt_id in zip(tokens, attempt_ids) for _ in range(TAPS)]
+               for token, attempt_id in zip(tokens, attempt_ids, strict=True)
+               for _ in range(TAPS)]
     for thread in threads:
         thread.start()
     for thread in threads:
