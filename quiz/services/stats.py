@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import COUNTER_FIELDS, Campaign, Unit, UnitCounter
@@ -32,24 +33,23 @@ class UnitFigures:
         return round(self.score_sum / self.attempts, 1) if self.attempts else None
 
     def as_dict(self) -> dict:
-        data = {
+        return {
             "code": self.code, "name": self.name, "headcount": self.headcount,
             "participants": self.participants, "attempts": self.attempts,
             "answers": self.answers, "correct_answers": self.correct_answers,
             "participation_rate": self.participation_rate, "average_score": self.average_score,
         }
-        return data
 
 
 def _subtree_figures(campaign: Campaign, heads: list[Unit]) -> list[UnitFigures]:
     """Totals over each head unit's whole subtree, in two grouped queries over units."""
     if not heads:
         return []
-    head = sa.orm.aliased(Unit)
-    member = sa.orm.aliased(Unit)
-    in_subtree = sa.and_(
-        sa.func.substr(member.path, 1, sa.func.length(head.path)) == head.path
-    )
+    head = aliased(Unit)
+    member = aliased(Unit)
+    # A prefix test on the materialised path; substr rather than LIKE, whose wildcards
+    # would need escaping.
+    in_subtree = sa.func.substr(member.path, 1, sa.func.length(head.path)) == head.path
     head_ids = [u.id for u in heads]
     sums = db.session.execute(
         sa.select(head.id, *(sa.func.coalesce(sa.func.sum(getattr(UnitCounter, f)), 0)
