@@ -16,7 +16,11 @@ def wants_json() -> bool:
 
 def json_error(code: str, message: str, status: int, field: str | None = None):
     """The API's one error shape."""
-    return jsonify({"error": {"code": code, "message": message, "field": field}}), status
+    response = jsonify({"error": {"code": code, "message": message, "field": field}})
+    response.status_code = status
+    if status == 401 and wants_json():
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response
 
 
 def init_errors(app) -> None:

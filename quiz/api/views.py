@@ -9,17 +9,30 @@ from ..clock import grace, now
 from ..db import write_transaction
 from ..models import Attempt
 from ..services import accounts, attempts, campaigns, stats, units
-from ..services.errors import Forbidden, ValidationFailed
+from ..services.errors import Forbidden, UnknownUnit, ValidationFailed
 from ..timeutil import isoformat_utc
 from . import bp
 from .auth import issue_token, token_required
 
 
-def _body() -> dict:
+def _body(optional: bool = False) -> dict:
+    """The JSON object sent; an empty body counts as {} where the body is optional."""
+    if optional and not request.get_data():
+        return {}
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ValidationFailed(_l("The request body must be a JSON object."), field=None)
     return data
+
+
+def _text(data: dict, name: str) -> str:
+    """A string field of the body ("" when absent); any other type is refused."""
+    value = data.get(name, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationFailed(_l("This field must be a string."), field=name)
+    return value
 
 
 def _user_json(user) -> dict:
@@ -40,6 +53,16 @@ def _attempt_json(attempt: Attempt) -> dict:
     }
 
 
+def _review_json(attempt: Attempt) -> list[dict]:
+    """The review with answers as lists of keys, the same shape clients send them in."""
+    rows = attempts.review(attempt)
+    for row in rows:
+        row["given"] = list(row["given"])
+        if "correct" in row:
+            row["correct"] = list(row["correct"])
+    return rows
+
+
 def _result_json(attempt: Attempt) -> dict:
     return {
         "id": attempt.id,
@@ -50,7 +73,7 @@ def _result_json(attempt: Attempt) -> dict:
         "correct_count": attempt.correct_count,
         "question_count": attempt.question_count,
         "duration_seconds": attempt.duration_seconds,
-        "review": attempts.review(attempt),
+        "review": _review_json(attempt),
     }
 
 
@@ -65,17 +88,15 @@ def openapi():
 def register():
     data = _body()
     with write_transaction():
-        user = accounts.register(
-            str(data.get("name") or ""), str(data.get("phone") or ""),
-            str(data.get("password") or ""), str(data.get("unit_code") or ""),
-        )
+        user = accounts.register(_text(data, "name"), _text(data, "phone"),
+                                 _text(data, "password"), _text(data, "unit_code"))
     return jsonify({"token": issue_token(user), "user": _user_json(user)}), 201
 
 
 @bp.post("/auth/login")
 def login():
     data = _body()
-    user = accounts.authenticate(str(data.get("phone") or ""), str(data.get("password") or ""))
+    user = accounts.authenticate(_text(data, "phone"), _text(data, "password"))
     return jsonify({"token": issue_token(user), "user": _user_json(user)})
 
 
@@ -146,9 +167,7 @@ def save_answers(attempt_id: str):
 @bp.post("/attempts/<attempt_id>/submit")
 @token_required
 def submit_attempt(attempt_id: str):
-    data = request.get_json(silent=True) if request.content_length else {}
-    if not isinstance(data, dict):
-        raise ValidationFailed(_l("The request body must be a JSON object."), field=None)
+    data = _body(optional=True)
     with write_transaction():
         attempt = attempts.submit(g.api_user, attempt_id, data.get("answers"), now(), grace())
     return jsonify(_result_json(attempt))
@@ -160,10 +179,15 @@ def campaign_stats(slug: str):
     if not g.api_user.is_staff:
         raise Forbidden()
     campaign = campaigns.get_campaign(slug)
-    code = request.args.get("unit", "")
-    unit = units.unit_by_code(code) if code else units.single_root()
-    if unit is None:
-        raise ValidationFailed(_l("No unit has this code."), field="unit")
+    code = request.args.get("unit", "").strip()
+    if code:
+        unit = units.unit_by_code(code)
+        if unit is None:
+            raise UnknownUnit(field="unit")
+    else:
+        unit = units.single_root()
+        if unit is None:
+            raise ValidationFailed(_l("Please name a unit: ?unit=CODE."), field="unit")
     totals, children = stats.unit_stats(campaign, unit)
     return jsonify({"campaign": campaign.slug, "unit": totals.as_dict(),
                     "children": [row.as_dict() for row in children]})

@@ -207,3 +207,36 @@ def test_stats_are_for_organizers_and_admins_only(api, make_user, make_quiz):
 def test_unknown_api_paths_answer_json(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404 and response.json["error"]["code"] == "not_found"
+
+
+def test_stats_for_an_unknown_unit_code_name_the_unit_field(api, make_user, make_quiz):
+    quiz = make_quiz()
+    api.login(make_user(role=Role.admin))
+    response = api.call("GET", f"/campaigns/{quiz.campaign.slug}/stats?unit=NOPE")
+    assert response.status_code == 422
+    assert (response.json["error"]["code"], response.json["error"]["field"]) == (
+        "unknown_unit", "unit")
+
+
+def test_fields_of_the_wrong_type_are_refused_by_name(api, make_unit):
+    unit = make_unit()
+    response = api.call("POST", "/auth/register", {"name": ["x"], "phone": "13912345678",
+                                                    "password": "secret123",
+                                                    "unit_code": unit.code})
+    assert response.status_code == 422 and response.json["error"]["field"] == "name"
+
+
+def test_a_401_tells_the_client_to_use_a_bearer_token(api):
+    response = api.call("GET", "/campaigns")
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_review_gives_answers_as_lists_of_keys(api, make_user, make_quiz):
+    quiz = make_quiz()
+    api.login(make_user())
+    body = api.call("POST", f"/quizzes/{quiz.id}/attempts").json
+    qid = str(body["questions"][0]["id"])
+    result = api.call("POST", f"/attempts/{body['id']}/submit", {"answers": {qid: ["A"]}}).json
+    first = result["review"][0]
+    assert first["given"] == ["A"] and isinstance(first["correct"], list)
+    assert result["review"][1]["given"] == []
