@@ -6,7 +6,7 @@ FLASK  := $(VENV)/bin/flask --app quiz
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PORT   ?= 8000
 
-.PHONY: install translations run test test-sqlite lint screenshots messages clean
+.PHONY: install translations run test test-sqlite lint bench screenshots messages clean
 
 install: $(STAMP) translations
 
@@ -34,6 +34,10 @@ test: install
 
 test-sqlite: install
 	$(PY) -m pytest -q
+
+# Submit throughput against a bare Flask endpoint on the same gunicorn config (see bench/).
+bench: install
+	$(PY) bench/run.py
 
 lint: install
 	$(VENV)/bin/ruff check .

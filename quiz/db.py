@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import sqlite3
 from collections.abc import Iterator
 
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -75,26 +77,46 @@ def write_transaction() -> Iterator[None]:
 
 def insert_ignore(table, values: dict) -> bool:
     """INSERT a row unless it collides with a unique key; True if the row was inserted."""
-    # RETURNING, not rowcount: drivers differ in what rowcount says for ON CONFLICT.
-    key = next(iter(table.primary_key.columns))
-    stmt = _dialect_insert(table).values(**values).on_conflict_do_nothing().returning(key)
-    return db.session.execute(stmt).first() is not None
+    stmt = _insert_ignore_stmt(_dialect_name(), table, tuple(values))
+    return db.session.execute(stmt, values).first() is not None
 
 
 def upsert_add(table, keys: dict, increments: dict) -> None:
     """Insert a counter row, or add `increments` to the existing row with the same `keys`."""
-    insert = _dialect_insert(table).values(**keys, **increments)
-    stmt = insert.on_conflict_do_update(
+    stmt = _upsert_add_stmt(_dialect_name(), table, tuple(keys), tuple(increments))
+    db.session.execute(stmt, {**keys, **increments})
+
+
+# The statements are built once per shape, with bound parameters, so SQLAlchemy's compiled
+# cache serves every later call (building ON CONFLICT clauses anew costs milliseconds).
+@functools.cache
+def _insert_ignore_stmt(dialect: str, table, names: tuple[str, ...]):
+    # RETURNING, not rowcount: drivers differ in what rowcount says for ON CONFLICT.
+    key = next(iter(table.primary_key.columns))
+    return (
+        _INSERTS[dialect](table)
+        .values({name: sa.bindparam(name) for name in names})
+        .on_conflict_do_nothing()
+        .returning(key)
+    )
+
+
+@functools.cache
+def _upsert_add_stmt(dialect: str, table, keys: tuple[str, ...], increments: tuple[str, ...]):
+    insert = _INSERTS[dialect](table).values(
+        {name: sa.bindparam(name) for name in (*keys, *increments)}
+    )
+    return insert.on_conflict_do_update(
         index_elements=list(keys),
         set_={name: table.c[name] + insert.excluded[name] for name in increments},
     )
-    db.session.execute(stmt)
 
 
-def _dialect_insert(table):
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def _dialect_name() -> str:
     name = db.session.get_bind().dialect.name
-    if name == "postgresql":
-        return postgresql.insert(table)
-    if name == "sqlite":
-        return sqlite.insert(table)
-    raise RuntimeError(f"unsupported database dialect {name!r}")
+    if name not in _INSERTS:
+        raise RuntimeError(f"unsupported database dialect {name!r}")
+    return name

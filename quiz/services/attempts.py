@@ -258,9 +258,10 @@ def load_questions(attempt: Attempt) -> dict[int, Question]:
     return {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(ids)))}
 
 
-def public_questions(attempt: Attempt) -> list[dict]:
+def public_questions(attempt: Attempt,
+                     questions: dict[int, Question] | None = None) -> list[dict]:
     """The questions as the participant sees them: no answer key, no explanation."""
-    questions = load_questions(attempt)
+    questions = questions or load_questions(attempt)
     shown = []
     for item in attempt.questions:
         question = questions[item["id"]]
@@ -285,7 +286,7 @@ def review(attempt: Attempt) -> list[dict]:
     questions = load_questions(attempt)
     drawn = {str(item["id"]): item for item in attempt.questions}
     rows = []
-    for shown in public_questions(attempt):
+    for shown in public_questions(attempt, questions):
         qid = str(shown["id"])
         item = drawn[qid]
         row = {**shown, "given": attempt.answers.get(qid, ""), "awarded": attempt.points[qid]}
