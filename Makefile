@@ -18,7 +18,7 @@ $(STAMP):
 
 # Compiled catalogs (.mo) are build output, made from the .po files we keep.
 translations: $(STAMP)
-	@$(VENV)/bin/pybabel compile -q -d translations
+	@$(VENV)/bin/pybabel compile -d translations
 
 # Set-up, demo data on first run, then the server (SQLite under instance/ unless DATABASE_URL).
 run: install
