@@ -10,7 +10,12 @@ from pathlib import Path
 
 from .csvfile import read_csv
 from .model import (
-    MAX_FILE_BYTES, MESSAGES, ImportIssue, ParseResult, QuestionDraft, QuestionType,
+    MAX_FILE_BYTES,
+    MESSAGES,
+    ImportIssue,
+    ParseResult,
+    QuestionDraft,
+    QuestionType,
 )
 from .template import TEMPLATE_HEADERS
 from .xlsxfile import read_xlsx

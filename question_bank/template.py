@@ -6,8 +6,15 @@ from collections.abc import Iterable, Iterator
 
 from . import normalize as norm
 from .model import (
-    JUDGE_OPTIONS, MAX_ROWS, OPTION_KEYS, OPTION_MAX_LENGTH, STEM_MAX_LENGTH, ImportIssue,
-    ParseResult, QuestionDraft, QuestionType,
+    JUDGE_OPTIONS,
+    MAX_ROWS,
+    OPTION_KEYS,
+    OPTION_MAX_LENGTH,
+    STEM_MAX_LENGTH,
+    ImportIssue,
+    ParseResult,
+    QuestionDraft,
+    QuestionType,
 )
 
 TEMPLATE_HEADERS = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "选项F",
@@ -109,8 +116,10 @@ def _row(cells, roles, headers, number, sheet, sheet_type, result) -> QuestionDr
         if named is None:
             issue("unknown_type", "type", value=raw_type)
         elif sheet_type and named != sheet_type:
+            # The sheet's type stays the one the rest of the row is checked against.
             issue("type_conflicts_with_sheet", "type", value=raw_type, sheet=sheet)
-        qtype = named or qtype
+        else:
+            qtype = named
     elif sheet_type is None:
         issue("missing_type", "type")
 
