@@ -44,7 +44,6 @@ lint: install
 
 # Phone-sized screenshots of the participant's pages (needs Debian's chromium).
 screenshots: install
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-e2e.txt
 	$(PY) scripts/screenshots.py
 
 # Refresh the message catalogs after changing user-facing strings.

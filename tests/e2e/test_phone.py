@@ -1,7 +1,7 @@
 """The quiz page's script in a real browser at a phone's size (Debian's Chromium).
 
-Skipped where Playwright or Chromium is not installed (`make screenshots` installs Playwright;
-`apt-get install chromium` the browser).
+Skipped where Chromium is not installed (`apt-get install chromium`); Playwright comes with
+the dev requirements.
 """
 
 from __future__ import annotations
