@@ -1,11 +1,13 @@
-"""Question-bank files: parse -> validate -> QuestionDraft list and issues.
+"""Question-bank files: parse -> validate -> QuestionDraft list and located issues.
 
-Pure Python (no Flask, no database): the app stores the drafts, the CLI and the upload page
-show the issues. Formats register in `READERS`; `parse_bytes` detects which one a file is.
+Pure Python (no Flask, no database): the app stores the drafts and shows the issues.
+A format is a reader registered in `FORMATS`; `parse_bytes` detects which one a file is.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .csvfile import read_csv
@@ -18,48 +20,88 @@ from .model import (
     QuestionType,
 )
 from .template import TEMPLATE_HEADERS
-from .xlsxfile import read_xlsx
+from .xlsxfile import looks_like_xlsx, read_xlsx
 
 __all__ = [
-    "ImportIssue", "MESSAGES", "ParseResult", "QuestionDraft", "QuestionType", "READERS",
-    "TEMPLATE_HEADERS", "parse_bytes", "parse_file",
+    "FORMATS", "ImportIssue", "MESSAGES", "ParseResult", "QuestionDraft", "QuestionType",
+    "TEMPLATE_HEADERS", "detect_format", "parse_bytes", "parse_file",
 ]
 
-READERS = {"xlsx": read_xlsx, "csv": read_csv}
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls alike
 
 
-def detect(data: bytes, filename: str) -> str:
-    """The format by content first (a zip is .xlsx), by the name's extension second."""
-    if data[:4] == b"PK\x03\x04":
-        return "xlsx"
-    suffix = Path(filename).suffix.lower().lstrip(".")
-    return suffix if suffix in READERS else "csv"
+@dataclass(frozen=True)
+class Format:
+    """A file format: how to read it, and how to recognise it by content or by name."""
+
+    name: str
+    read: Callable[[bytes], ParseResult]
+    extensions: tuple[str, ...]
+    sniff: Callable[[bytes], bool] | None = None  # None: a text format, told by its extension
+    expected: str = ""  # how the not_a_spreadsheet message names it
+
+
+#: Content sniffers run in this order; text formats are then chosen by extension, else CSV.
+FORMATS: dict[str, Format] = {
+    "xlsx": Format("xlsx", read_xlsx, (".xlsx", ".xlsm"), looks_like_xlsx, ".xlsx"),
+    "csv": Format("csv", read_csv, (".csv", ".txt", ".tsv"), None, "CSV"),
+}
+DEFAULT_TEXT_FORMAT = "csv"
+
+
+def _looks_binary(data: bytes) -> bool:
+    # No text encoding we read puts a NUL byte in a file.
+    return b"\x00" in data
+
+
+def detect_format(data: bytes, filename: str) -> str | None:
+    """The format by content first, by the name's extension second; None if none fits."""
+    for fmt in FORMATS.values():
+        if fmt.sniff is not None and fmt.sniff(data):
+            return fmt.name
+    if _looks_binary(data):
+        return None
+    suffix = Path(filename).suffix.lower()
+    named = next((f for f in FORMATS.values() if suffix in f.extensions), None)
+    if named is None:
+        return DEFAULT_TEXT_FORMAT
+    # Text in a file named like a binary format (e.g. "bank.xlsx") is not what it says.
+    return named.name if named.sniff is None else None
 
 
 def parse_bytes(data: bytes, filename: str, fmt: str = "auto") -> ParseResult:
-    """Parse a bank file's content; never raises for bad input."""
+    """Parse a bank file's content ("auto", "xlsx" or "csv"); never raises for bad input."""
     if len(data) > MAX_FILE_BYTES:
         return _refused("file_too_large", limit_mb=MAX_FILE_BYTES // (1024 * 1024))
     if not data.strip():
         return _refused("empty_file")
-    if data[:8] == _OLE2:
+    if data.startswith(OLE2_MAGIC):
         return _refused("encrypted_file")
-    fmt = detect(data, filename) if fmt == "auto" else fmt
-    if fmt == "xlsx" and data[:4] != b"PK\x03\x04":
-        return _refused("not_a_spreadsheet", expected=".xlsx")
-    if fmt == "csv" and b"\x00" in data[:4096]:
-        return _refused("not_a_spreadsheet", expected="CSV")
-    return READERS[fmt](data)
+    if fmt == "auto":
+        name = detect_format(data, filename)
+        if name is None:
+            return _refused("not_a_spreadsheet", expected=".xlsx or CSV")
+        return FORMATS[name].read(data)
+    chosen = FORMATS.get(fmt)
+    if chosen is None:
+        return _refused("unknown_format", fmt=fmt, known=", ".join(FORMATS))
+    fits = chosen.sniff(data) if chosen.sniff is not None else not _looks_binary(data)
+    if not fits:
+        return _refused("not_a_spreadsheet", expected=chosen.expected)
+    return chosen.read(data)
 
 
 def parse_file(path: str | Path, fmt: str = "auto") -> ParseResult:
-    """Parse a bank file on disk; the size is checked before anything is read."""
+    """Parse a bank file on disk; its size is checked before anything is read."""
     path = Path(path)
-    if path.stat().st_size > MAX_FILE_BYTES:
-        return _refused("file_too_large", limit_mb=MAX_FILE_BYTES // (1024 * 1024))
-    return parse_bytes(path.read_bytes(), path.name, fmt)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return _refused("file_too_large", limit_mb=MAX_FILE_BYTES // (1024 * 1024))
+        data = path.read_bytes()
+    except OSError:
+        return _refused("file_unreadable")
+    return parse_bytes(data, path.name, fmt)
 
 
-def _refused(code: str, **params) -> ParseResult:
+def _refused(code: str, **params: object) -> ParseResult:
     return ParseResult(issues=[ImportIssue(code, params)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import hashlib
 from dataclasses import dataclass, field
@@ -10,6 +11,8 @@ from .normalize import fingerprint_text
 
 STEM_MAX_LENGTH = 1000
 OPTION_MAX_LENGTH = 500
+MIN_OPTIONS = 2
+MAX_OPTIONS = 6
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 20_000
 OPTION_KEYS = "ABCDEF"
@@ -17,60 +20,98 @@ JUDGE_OPTIONS = ("正确", "错误")
 
 
 class QuestionType(enum.StrEnum):
+    """The three kinds of question a contest asks."""
+
     single = "single"
     multiple = "multiple"
     judge = "judge"
 
 
-#: English message templates by issue code; the app translates them by code.
+#: English message templates by issue code (str.format placeholders = the issue's params);
+#: the app looks a template up by code to translate it.
 MESSAGES: dict[str, str] = {
+    # One row
     "missing_stem": "The question text is missing.",
-    "too_few_options": "A choice question needs at least 2 options; this one has {count}.",
-    "too_many_options": "A question can have at most 6 options; this one has {count}.",
+    "stem_too_long": "The question text has {length} characters; the limit is {limit}.",
+    "missing_type": "The question type is missing (use 单选, 多选 or 判断).",
+    "unknown_type": "Unknown question type '{value}' (use 单选, 多选 or 判断).",
+    "type_conflicts_with_sheet": "The type '{value}' does not match the sheet '{sheet}', "
+                                 "which holds {sheet_type} questions.",
+    "too_few_options": "A choice question needs at least {minimum} options; this one has "
+                       "{count}.",
+    "too_many_options": "A question can have at most {maximum} options (A–F); this one has "
+                        "{count}.",
     "option_gap": "Option {key} is empty while a later option is filled in.",
-    "option_too_long": "Option {key} is longer than {limit} characters.",
+    "option_too_long": "Option {key} has {length} characters; the limit is {limit}.",
+    "judge_options_unrecognised": "A true/false question's options must be 正确 and 错误 "
+                                  "(or left empty), not '{options}'.",
     "missing_answer": "The answer is missing.",
-    "answer_not_an_option": "Answer '{answer}' names an option that does not exist "
+    "answer_unreadable": "The answer '{answer}' is not a list of option letters (e.g. A or "
+                         "A,C).",
+    "answer_not_an_option": "Answer '{letters}' names an option that does not exist "
                             "(options {first}–{last}).",
-    "answer_unreadable": "The answer '{answer}' is not a list of option letters.",
-    "single_with_several_answers": "A single-choice question has one answer, not '{answer}'.",
+    "single_with_several_answers": "A single-choice question has exactly one answer, not "
+                                   "'{answer}'.",
     "multiple_needs_two_answers": "A multiple-choice question needs at least 2 correct "
                                   "answers, not '{answer}'.",
     "judge_answer_unrecognised": "The true/false answer '{answer}' is not recognised "
-                                 "(use 正确/错误, 对/错, √/×, T/F).",
-    "unknown_type": "Unknown question type '{value}' (use 单选, 多选 or 判断).",
-    "type_conflicts_with_sheet": "The type '{value}' does not match the sheet '{sheet}'.",
-    "missing_type": "The question type is missing.",
-    "stem_too_long": "The question text is longer than {limit} characters.",
+                                 "(use 对/错, 正确/错误, √/×, T/F).",
     "difficulty_unrecognised": "The difficulty '{value}' is not recognised (use 易, 中 or 难).",
-    "duplicate_in_file": "The same question already appears in row {first_row}; skipped.",
-    "missing_header": "No header row was found (it needs at least the columns {columns}).",
+    "duplicate_in_file": "The same question already appears in row {first_row}; this copy "
+                         "is skipped.",
+    "duplicate_in_other_sheet": "The same question already appears in sheet '{first_sheet}', "
+                                "row {first_row}; this copy is skipped.",
+    # The whole file
+    "missing_header": "No header row was found in the first {search_rows} rows; it needs the "
+                      "columns {columns}.",
+    "missing_type_column": "The header row has no 题型 (type) column and the sheet name does "
+                           "not give the type.",
     "empty_file": "The file holds no questions.",
-    "not_a_spreadsheet": "The file is not a readable {expected} file.",
+    "not_a_spreadsheet": "The file is not a readable {expected} file; upload an .xlsx "
+                         "workbook or a CSV file.",
     "encrypted_file": "The file is encrypted or in the old .xls format; save it as .xlsx "
                       "without a password.",
     "zip_bomb": "The file unpacks to far more data than a question bank holds; refused.",
     "file_too_large": "The file is larger than {limit_mb} MB.",
-    "too_many_rows": "The file has more than {limit} rows of questions.",
-    "bad_encoding": "The file's text encoding is neither UTF-8 nor GBK/GB18030.",
+    "file_unreadable": "The file could not be opened.",
+    "too_many_rows": "The file has more than {limit} rows of questions; split it.",
+    "bad_encoding": "The file's text encoding is neither UTF-8 nor GBK/GB18030; save it as "
+                    "CSV UTF-8.",
+    "bad_csv": "The CSV file is malformed near line {line}.",
+    "unknown_format": "Unknown file format '{fmt}' (known: {known}).",
 }
+
+#: Codes that do not stop an import: the row is skipped and counted.
+WARNING_CODES = frozenset({"duplicate_in_file", "duplicate_in_other_sheet"})
+
+
+class _Keep(dict):
+    """Leaves an unknown placeholder visible instead of raising while formatting."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 @dataclass(frozen=True)
 class ImportIssue:
-    """Something wrong in a file, with where it is."""
+    """Something wrong in a file, with where it is; `message` is MESSAGES[code] filled in."""
 
     code: str
-    params: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict, hash=False)
     sheet: str | None = None
     row: int | None = None
     field: str | None = None
     line: int | None = None
-    severity: str = "error"
+    severity: str = ""  # "" = from the code: "warning" for WARNING_CODES, else "error"
+    # `field` above shadows dataclasses.field inside this class body.
+    message: str = dataclasses.field(init=False, default="", compare=False)
 
-    @property
-    def message(self) -> str:
-        return MESSAGES[self.code].format(**self.params)
+    def __post_init__(self) -> None:
+        template = MESSAGES.get(self.code, self.code)
+        object.__setattr__(self, "message", template.format_map(_Keep(self.params)))
+        if not self.severity:
+            severity = "warning" if self.code in WARNING_CODES else "error"
+            object.__setattr__(self, "severity", severity)
 
     @property
     def where(self) -> str:
@@ -102,10 +143,11 @@ class QuestionDraft:
     row: int | None = None
 
     def fingerprint(self) -> str:
-        """Digest of type, stem and options, normalised: the duplicate test."""
-        text = "\x1f".join([self.type.value, fingerprint_text(self.stem),
-                            *(fingerprint_text(o) for o in self.options)])
-        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+        """SHA-1 of type, stem and options, normalised: equal for the same question retyped."""
+        parts = [QuestionType(self.type).value, fingerprint_text(self.stem),
+                 *(fingerprint_text(option) for option in self.options)]
+        # \x1f (unit separator) cannot be typed into a cell, so parts never run together.
+        return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -119,12 +161,15 @@ class ParseResult:
 
     @property
     def errors(self) -> list[ImportIssue]:
+        """Issues that make the file unfit to import."""
         return [i for i in self.issues if i.severity == "error"]
 
     @property
     def warnings(self) -> list[ImportIssue]:
+        """Issues that skip a row but do not stop the import."""
         return [i for i in self.issues if i.severity == "warning"]
 
     @property
     def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
         return not self.errors

@@ -9,8 +9,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import question_bank
 import sqlalchemy as sa
+
+import question_bank
 
 from .extensions import db
 from .models import Campaign, Quiz, QuizRule, Role, Unit, User

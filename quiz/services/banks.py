@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+
 from question_bank import QuestionDraft
 
 from ..extensions import db
