@@ -16,15 +16,18 @@ from .model import (
     MESSAGES,
     ImportIssue,
     ParseResult,
+    Progress,
     QuestionDraft,
     QuestionType,
+    ReadOptions,
 )
 from .template import TEMPLATE_HEADERS
 from .xlsxfile import looks_like_xlsx, read_xlsx
 
 __all__ = [
-    "FORMATS", "ImportIssue", "MESSAGES", "ParseResult", "QuestionDraft", "QuestionType",
-    "TEMPLATE_HEADERS", "detect_format", "parse_bytes", "parse_file",
+    "FORMATS", "ImportIssue", "MESSAGES", "ParseResult", "Progress", "QuestionDraft",
+    "QuestionType", "ReadOptions", "TEMPLATE_HEADERS", "detect_format", "parse_bytes",
+    "parse_file",
 ]
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls alike
@@ -35,7 +38,7 @@ class Format:
     """A file format: how to read it, and how to recognise it by content or by name."""
 
     name: str
-    read: Callable[[bytes], ParseResult]
+    read: Callable[[bytes, ReadOptions], ParseResult]
     extensions: tuple[str, ...]
     sniff: Callable[[bytes], bool] | None = None  # None: a text format, told by its extension
     expected: str = ""  # how the not_a_spreadsheet message names it
@@ -69,8 +72,11 @@ def detect_format(data: bytes, filename: str) -> str | None:
     return named.name if named.sniff is None else None
 
 
-def parse_bytes(data: bytes, filename: str, fmt: str = "auto") -> ParseResult:
-    """Parse a bank file's content ("auto", "xlsx" or "csv"); never raises for bad input."""
+def parse_bytes(data: bytes, filename: str, fmt: str = "auto", *,
+                skip_unsupported: bool = False, progress: Progress | None = None) -> ParseResult:
+    """Parse a bank file's content (`fmt` "auto" or a name in FORMATS); never raises for
+    bad input. `progress(done, total)` is called now and then on long files."""
+    options = ReadOptions(skip_unsupported=skip_unsupported, progress=progress)
     if len(data) > MAX_FILE_BYTES:
         return _refused("file_too_large", limit_mb=MAX_FILE_BYTES // (1024 * 1024))
     if not data.strip():
@@ -81,17 +87,18 @@ def parse_bytes(data: bytes, filename: str, fmt: str = "auto") -> ParseResult:
         name = detect_format(data, filename)
         if name is None:
             return _refused("not_a_spreadsheet", expected=".xlsx or CSV")
-        return FORMATS[name].read(data)
+        return FORMATS[name].read(data, options)
     chosen = FORMATS.get(fmt)
     if chosen is None:
         return _refused("unknown_format", fmt=fmt, known=", ".join(FORMATS))
     fits = chosen.sniff(data) if chosen.sniff is not None else not _looks_binary(data)
     if not fits:
         return _refused("not_a_spreadsheet", expected=chosen.expected)
-    return chosen.read(data)
+    return chosen.read(data, options)
 
 
-def parse_file(path: str | Path, fmt: str = "auto") -> ParseResult:
+def parse_file(path: str | Path, fmt: str = "auto", *, skip_unsupported: bool = False,
+               progress: Progress | None = None) -> ParseResult:
     """Parse a bank file on disk; its size is checked before anything is read."""
     path = Path(path)
     try:
@@ -100,7 +107,8 @@ def parse_file(path: str | Path, fmt: str = "auto") -> ParseResult:
         data = path.read_bytes()
     except OSError:
         return _refused("file_unreadable")
-    return parse_bytes(data, path.name, fmt)
+    return parse_bytes(data, path.name, fmt, skip_unsupported=skip_unsupported,
+                       progress=progress)
 
 
 def _refused(code: str, **params: object) -> ParseResult:

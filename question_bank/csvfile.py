@@ -7,7 +7,7 @@ import io
 import itertools
 from collections.abc import Iterator
 
-from .model import ImportIssue, ParseResult
+from .model import ImportIssue, ParseResult, ReadOptions
 from .template import (
     HEADER_SEARCH_ROWS,
     REQUIRED_COLUMNS,
@@ -60,7 +60,7 @@ class Records:
             self.start = self.reader.line_num + 1
 
 
-def read_csv(data: bytes) -> ParseResult:
+def read_csv(data: bytes, options: ReadOptions | None = None) -> ParseResult:
     """Parse a CSV file's bytes into drafts and issues."""
     result = ParseResult(format="csv")
     text = decode(data)
@@ -70,7 +70,7 @@ def read_csv(data: bytes) -> ParseResult:
     if not text.strip():
         result.issues.append(ImportIssue("empty_file"))
         return result
-    context = FileContext(result)
+    context = FileContext(result, options or ReadOptions(), total_rows=text.count("\n") + 1)
     records = Records(text, sniff_delimiter(text))
     try:
         outcome = read_table(records, context)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .normalize import fingerprint_text
@@ -79,10 +80,28 @@ MESSAGES: dict[str, str] = {
                     "CSV UTF-8.",
     "bad_csv": "The CSV file is malformed near line {line}.",
     "unknown_format": "Unknown file format '{fmt}' (known: {known}).",
+    "unsupported_question": "This is a {kind} question, which the contest cannot ask (only "
+                            "single choice, multiple choice and true/false); import with "
+                            "--skip-unsupported to leave it out.",
+    # GIFT and Aiken (question_bank/gift.py, question_bank/aiken.py)
+    # Moodle XML and one-row-per-option sheets (question_bank/moodlexml.py, optionrows.py)
 }
 
 #: Codes that do not stop an import: the row is skipped and counted.
 WARNING_CODES = frozenset({"duplicate_in_file", "duplicate_in_other_sheet"})
+
+#: Called now and then while a file is read: (questions read so far, total if known).
+Progress = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How a reader treats what it meets; the same for every format."""
+
+    #: Question kinds the contest cannot ask (essay, matching...) are skipped and counted
+    #: instead of failing the file.
+    skip_unsupported: bool = False
+    progress: Progress | None = None
 
 
 class _Keep(dict):
@@ -158,6 +177,7 @@ class ParseResult:
     issues: list[ImportIssue] = field(default_factory=list)
     format: str = ""
     skipped_duplicates: int = 0
+    skipped_unsupported: int = 0
 
     @property
     def errors(self) -> list[ImportIssue]:
@@ -173,3 +193,12 @@ class ParseResult:
     def ok(self) -> bool:
         """True when there is no error (warnings allowed)."""
         return not self.errors
+
+    def unsupported(self, kind: str, options: ReadOptions, **where: object) -> None:
+        """Note a question of a kind the contest cannot ask: an error, or with
+        `skip_unsupported` a warning and one more skipped question."""
+        severity = "warning" if options.skip_unsupported else "error"
+        self.issues.append(ImportIssue("unsupported_question", {"kind": kind},
+                                       severity=severity, **where))
+        if options.skip_unsupported:
+            self.skipped_unsupported += 1

@@ -19,6 +19,7 @@ from .model import (
     ParseResult,
     QuestionDraft,
     QuestionType,
+    ReadOptions,
 )
 
 TEMPLATE_HEADERS = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "选项F",
@@ -28,6 +29,8 @@ REQUIRED_COLUMNS = "题干, 答案, 题型"
 EXTRA_OPTION_KEYS = "GHIJ"
 #: The header is looked for in this many non-blank rows (instruction rows come first).
 HEADER_SEARCH_ROWS = 10
+#: Progress is reported after every this many rows.
+PROGRESS_EVERY = 500
 
 HEADER_ALIASES: dict[str, list[str]] = {
     "type": ["题型", "type", "题目类型", "试题类型", "question type"],
@@ -58,9 +61,17 @@ class FileContext:
     """State shared by all sheets of one file: duplicates and the row limit span sheets."""
 
     result: ParseResult
+    options: ReadOptions = field(default_factory=ReadOptions)
+    #: Rows in the file if known (e.g. from a workbook's dimensions), for progress.
+    total_rows: int | None = None
     seen: dict[str, tuple[str | None, int]] = field(default_factory=dict)
     rows_read: int = 0
     stopped: bool = False
+
+    def row_done(self) -> None:
+        progress = self.options.progress
+        if progress is not None and self.rows_read % PROGRESS_EVERY == 0:
+            progress(self.rows_read, self.total_rows)
 
 
 def header_roles(cells: Sequence[object]) -> dict[str, int]:
@@ -121,6 +132,7 @@ def _read_body(rows: Iterator[Row], columns: _Columns, context: FileContext) -> 
         result.issues.extend(issues)
         if draft is not None:
             _keep_unless_duplicate(draft, context)
+        context.row_done()
 
 
 def _keep_unless_duplicate(draft: QuestionDraft, context: FileContext) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from openpyxl import load_workbook
 
-from .model import ImportIssue, ParseResult
+from .model import ImportIssue, ParseResult, ReadOptions
 from .template import HEADER_SEARCH_ROWS, REQUIRED_COLUMNS, FileContext, Outcome, Row, read_table
 
 #: Refuse before unpacking: more than this in all, or a big member packed tighter than the ratio.
@@ -50,14 +50,14 @@ def _sheet_rows(sheet) -> Iterator[Row]:
     yield from enumerate(sheet.iter_rows(values_only=True), start=1)
 
 
-def read_xlsx(data: bytes) -> ParseResult:
+def read_xlsx(data: bytes, options: ReadOptions | None = None) -> ParseResult:
     """Parse an .xlsx file's bytes (openpyxl read-only mode: memory stays bounded)."""
     result = ParseResult(format="xlsx")
     problem = zip_problem(data)
     if problem:
         result.issues.append(problem)
         return result
-    context = FileContext(result)
+    context = FileContext(result, options or ReadOptions())
     outcomes: list[Outcome] = []
     # openpyxl warns about features it drops (data validation, styles); none matter here.
     with warnings.catch_warnings():
@@ -69,6 +69,7 @@ def read_xlsx(data: bytes) -> ParseResult:
             return result
         title = None
         try:
+            context.total_rows = _declared_rows(workbook)
             for sheet in workbook.worksheets:
                 title = sheet.title
                 outcomes.append(read_table(_sheet_rows(sheet), context, sheet=title))
@@ -82,6 +83,17 @@ def read_xlsx(data: bytes) -> ParseResult:
             workbook.close()
     _file_level_issues(result, outcomes)
     return result
+
+
+def _declared_rows(workbook) -> int | None:
+    """Rows the sheets' <dimension> tags declare (None if any sheet lacks one): for progress."""
+    total = 0
+    for sheet in workbook.worksheets:
+        rows = sheet.max_row
+        if not rows:
+            return None
+        total += rows
+    return total
 
 
 def _file_level_issues(result: ParseResult, outcomes: list[Outcome]) -> None:
