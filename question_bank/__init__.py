@@ -47,6 +47,8 @@ class Format:
 #: Content sniffers run in this order; text formats are then chosen by extension, else CSV.
 FORMATS: dict[str, Format] = {
     "xlsx": Format("xlsx", read_xlsx, (".xlsx", ".xlsm"), looks_like_xlsx, ".xlsx"),
+    # Moodle XML (moodlexml.py) is registered here, before the text formats.
+    # GIFT and Aiken (gift.py, aiken.py) are registered here.
     "csv": Format("csv", read_csv, (".csv", ".txt", ".tsv"), None, "CSV"),
 }
 DEFAULT_TEXT_FORMAT = "csv"
@@ -86,7 +88,7 @@ def parse_bytes(data: bytes, filename: str, fmt: str = "auto", *,
     if fmt == "auto":
         name = detect_format(data, filename)
         if name is None:
-            return _refused("not_a_spreadsheet", expected=".xlsx or CSV")
+            return _refused("not_a_spreadsheet", expected="question bank")
         return FORMATS[name].read(data, options)
     chosen = FORMATS.get(fmt)
     if chosen is None:
