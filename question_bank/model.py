@@ -69,7 +69,7 @@ MESSAGES: dict[str, str] = {
                            "not give the type.",
     "empty_file": "The file holds no questions.",
     "not_a_spreadsheet": "The file is not a readable {expected} file; upload an .xlsx "
-                         "workbook or a CSV file.",
+                         "workbook, a CSV file, or a GIFT, Aiken or Moodle XML export.",
     "encrypted_file": "The file is encrypted or in the old .xls format; save it as .xlsx "
                       "without a password.",
     "zip_bomb": "The file unpacks to far more data than a question bank holds; refused.",
