@@ -87,6 +87,17 @@ def upsert_add(table, keys: dict, increments: dict) -> None:
     db.session.execute(stmt, {**keys, **increments})
 
 
+def upsert_add_many(table, keys: tuple[str, ...], rows: list[dict]) -> None:
+    """`upsert_add` for several rows in one round of executemany; every row has the same
+    names, `keys` first. Callers sort `rows` so that concurrent writers lock rows in the same
+    order (no deadlock on PostgreSQL)."""
+    if not rows:
+        return
+    increments = tuple(name for name in rows[0] if name not in keys)
+    stmt = _upsert_add_stmt(_dialect_name(), table, keys, increments)
+    db.session.execute(stmt, rows)
+
+
 # The statements are built once per shape, with bound parameters, so SQLAlchemy's compiled
 # cache serves every later call (building ON CONFLICT clauses anew costs milliseconds).
 @functools.cache

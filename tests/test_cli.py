@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from quiz.db import write_transaction
-from quiz.models import Attempt, UnitCounter, UnitDayCounter
+from quiz.models import Attempt, QuestionCounter, UnitCounter, UnitDayCounter
 from quiz.services import attempts
 
 GRACE = 5
@@ -71,3 +71,17 @@ def test_reconcile_finishes_and_counts_attempts_whose_time_ran_out(
 def test_reconcile_rejects_an_unknown_campaign(runner):
     result = runner.invoke(args=["reconcile", "--campaign", "nope"])
     assert result.exit_code == 2 and "nope" in result.output
+
+
+def test_reconcile_finds_and_fixes_question_figures(db, runner, make_user, make_quiz):
+    user, quiz = make_user(), make_quiz()
+    finished_attempts(user, quiz, 2, dt.datetime(2026, 6, 10, 2))
+    kept = db.session.scalars(sa.select(QuestionCounter)).first()
+    kept.drawn += 3
+    db.session.commit()
+    result = runner.invoke(args=["reconcile"])
+    assert result.exit_code == 1
+    assert any(f"question {kept.question_id}" in line and "drawn" in line
+               for line in result.output.splitlines())
+    assert runner.invoke(args=["reconcile", "--fix"]).exit_code == 0
+    assert runner.invoke(args=["reconcile"]).exit_code == 0

@@ -1,15 +1,25 @@
 """The data model, one module per aggregate, all importable from here."""
 
 from .attempt import Attempt, AttemptStatus
-from .bank import JUDGE_OPTIONS, OPTION_KEYS, Bank, Question, QuestionType
+from .bank import JUDGE_OPTIONS, OPTION_KEYS, Bank, PendingImport, Question, QuestionType
 from .campaign import Campaign, Quiz, QuizRule, quiz_bank
-from .stats import COUNTER_FIELDS, Participation, ParticipationDay, UnitCounter, UnitDayCounter
+from .stats import (
+    COUNTER_FIELDS,
+    QUESTION_COUNTER_FIELDS,
+    QUESTION_COUNTER_SHARDS,
+    Participation,
+    ParticipationDay,
+    QuestionCounter,
+    UnitCounter,
+    UnitDayCounter,
+)
 from .unit import Unit, UnitKind
 from .user import Role, User
 
 __all__ = [
     "Attempt", "AttemptStatus", "Bank", "Campaign", "COUNTER_FIELDS", "JUDGE_OPTIONS",
-    "OPTION_KEYS", "Participation", "ParticipationDay", "Question", "QuestionType", "Quiz",
+    "OPTION_KEYS", "Participation", "PendingImport", "ParticipationDay", "QUESTION_COUNTER_FIELDS",
+    "QUESTION_COUNTER_SHARDS", "Question", "QuestionCounter", "QuestionType", "Quiz",
     "QuizRule", "Role", "Unit", "UnitCounter", "UnitDayCounter", "UnitKind", "User",
     "quiz_bank",
 ]

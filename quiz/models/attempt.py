@@ -64,6 +64,9 @@ class Attempt(db.Model):
     answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     #: Points given per question after scoring, {"<question id>": n}.
     points: Mapped[dict | None] = mapped_column(sa.JSON)
+    #: Ids (as strings) of the questions answered correctly, fixed when scored: question
+    #: statistics are recounted from this, whatever later edits do to a question.
+    correct: Mapped[list[str] | None] = mapped_column(sa.JSON)
     score: Mapped[int | None]
     max_score: Mapped[int]
     correct_count: Mapped[int | None]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import secrets
 import string
 
 import sqlalchemy as sa
@@ -71,3 +72,23 @@ class Question(db.Model):
 
     def __repr__(self) -> str:
         return f"<Question {self.id} {self.type}>"
+
+
+class PendingImport(db.Model):
+    """An uploaded bank file between its preview and the organizer's confirmation.
+
+    Kept in the database, not on one host's disk, so any app server can confirm it.
+    """
+
+    __tablename__ = "pending_import"
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True,
+                                    default=lambda: secrets.token_hex(16))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    bank_name: Mapped[str] = mapped_column(sa.String(100))
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    format: Mapped[str] = mapped_column(sa.String(10), default="auto")
+    update: Mapped[bool] = mapped_column(default=False)
+    skip_unsupported: Mapped[bool] = mapped_column(default=False)
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -52,6 +52,10 @@ class Quiz(db.Model):
         sa.CheckConstraint("time_limit_seconds > 0", name="time_limit_positive"),
         sa.CheckConstraint("attempts_per_day > 0", name="attempts_per_day_positive"),
         sa.CheckConstraint("pass_mark >= 0", name="pass_mark_not_negative"),
+        sa.CheckConstraint(
+            "points_single > 0 AND points_multiple > 0 AND points_judge > 0",
+            name="points_positive",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

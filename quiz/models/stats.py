@@ -64,3 +64,25 @@ class ParticipationDay(db.Model):
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), primary_key=True)
     day: Mapped[dt.date] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), primary_key=True)
+
+
+#: Each (campaign, question) has this many counter rows; a submit adds to one of them, picked
+#: by its attempt id, so concurrent submits that drew the same questions rarely wait on the
+#: same row. Reads add the shards up.
+QUESTION_COUNTER_SHARDS = 8
+QUESTION_COUNTER_FIELDS = ("drawn", "answered", "correct")
+
+
+class QuestionCounter(db.Model):
+    """How often a question was drawn, answered and answered correctly in finished attempts."""
+
+    __tablename__ = "question_counter"
+
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("question.id"), primary_key=True, index=True
+    )
+    shard: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True)
+    drawn: Mapped[int] = mapped_column(default=0)
+    answered: Mapped[int] = mapped_column(default=0)
+    correct: Mapped[int] = mapped_column(default=0)

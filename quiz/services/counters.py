@@ -6,14 +6,17 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from ..db import insert_ignore, upsert_add
+from ..db import insert_ignore, upsert_add, upsert_add_many
 from ..extensions import db
 from ..models import (
     COUNTER_FIELDS,
+    QUESTION_COUNTER_FIELDS,
+    QUESTION_COUNTER_SHARDS,
     Attempt,
     AttemptStatus,
     Participation,
     ParticipationDay,
+    QuestionCounter,
     UnitCounter,
     UnitDayCounter,
 )
@@ -41,6 +44,25 @@ def record_finished(attempt: Attempt) -> None:
         UnitDayCounter.__table__, {**keys, "day": attempt.local_day},
         {**increments, "participants": int(first_today)},
     )
+    shard = int(attempt.id[:4], 16) % QUESTION_COUNTER_SHARDS
+    rows = [
+        {"campaign_id": attempt.campaign_id, "question_id": qid, "shard": shard, **counts}
+        for qid, counts in sorted(question_outcomes(attempt).items())
+    ]
+    upsert_add_many(QuestionCounter.__table__, ("campaign_id", "question_id", "shard"), rows)
+
+
+def question_outcomes(attempt: Attempt) -> dict[int, dict[str, int]]:
+    """{question id: {"drawn": 1, "answered": 0|1, "correct": 0|1}} for a finished attempt."""
+    correct = set(attempt.correct or ())
+    return {
+        item["id"]: {
+            "drawn": 1,
+            "answered": int(bool(attempt.answers.get(str(item["id"])))),
+            "correct": int(str(item["id"]) in correct),
+        }
+        for item in attempt.questions
+    }
 
 
 def _recount_query(by_day: bool):
@@ -65,11 +87,12 @@ def _recount_query(by_day: bool):
 @dataclass(frozen=True)
 class Difference:
     campaign_id: int
-    unit_id: int
+    unit_id: int | None  # None for a question's figures
     day: object  # a date, or None for the campaign totals
     field: str
     kept: int
     counted: int
+    question_id: int | None = None
 
 
 def _rows(query, key_len: int) -> dict[tuple, dict[str, int]]:
@@ -106,12 +129,57 @@ def compare(campaign_id: int | None = None) -> list[Difference]:
                     differences.append(
                         Difference(key[0], key[1], day, field, have[field], want[field])
                     )
+    counted_q = _recount_questions(campaign_id)
+    kept_q = kept_question_counts(campaign_id)
+    zero = dict.fromkeys(QUESTION_COUNTER_FIELDS, 0)
+    for key in sorted(set(counted_q) | set(kept_q)):
+        have, want = kept_q.get(key, zero), counted_q.get(key, zero)
+        for field in QUESTION_COUNTER_FIELDS:
+            if have[field] != want[field]:
+                differences.append(Difference(key[0], None, None, field, have[field],
+                                              want[field], question_id=key[1]))
     return differences
+
+
+def kept_question_counts(campaign_id: int | None = None,
+                         question_ids: list[int] | None = None) -> dict[tuple, dict[str, int]]:
+    """{(campaign id, question id): {"drawn", "answered", "correct"}}, the shards added up."""
+    query = sa.select(
+        QuestionCounter.campaign_id, QuestionCounter.question_id,
+        *(sa.func.sum(getattr(QuestionCounter, f)).label(f) for f in QUESTION_COUNTER_FIELDS),
+    ).group_by(QuestionCounter.campaign_id, QuestionCounter.question_id)
+    if campaign_id is not None:
+        query = query.where(QuestionCounter.campaign_id == campaign_id)
+    if question_ids is not None:
+        query = query.where(QuestionCounter.question_id.in_(question_ids))
+    return {
+        (row.campaign_id, row.question_id):
+            {f: int(getattr(row, f)) for f in QUESTION_COUNTER_FIELDS}
+        for row in db.session.execute(query)
+    }
+
+
+def _recount_questions(campaign_id: int | None) -> dict[tuple, dict[str, int]]:
+    """The question figures recounted from the finished attempts (read in batches)."""
+    query = sa.select(Attempt).where(Attempt.status.in_(FINISHED)).execution_options(
+        yield_per=1000
+    )
+    if campaign_id is not None:
+        query = query.where(Attempt.campaign_id == campaign_id)
+    totals: dict[tuple, dict[str, int]] = {}
+    for attempt in db.session.scalars(query):
+        for qid, counts in question_outcomes(attempt).items():
+            row = totals.setdefault((attempt.campaign_id, qid),
+                                    dict.fromkeys(QUESTION_COUNTER_FIELDS, 0))
+            for field, value in counts.items():
+                row[field] += value
+    return totals
 
 
 def rebuild(campaign_id: int | None = None) -> None:
     """Rewrite the counters and participation rows from the finished attempts."""
-    for model in (UnitCounter, UnitDayCounter, Participation, ParticipationDay):
+    for model in (UnitCounter, UnitDayCounter, Participation, ParticipationDay,
+                  QuestionCounter):
         stmt = sa.delete(model)
         if campaign_id is not None:
             stmt = stmt.where(model.campaign_id == campaign_id)
@@ -138,3 +206,9 @@ def rebuild(campaign_id: int | None = None) -> None:
             recount = recount.where(Attempt.campaign_id == campaign_id)
         names = ["campaign_id", "unit_id"] + (["day"] if by_day else []) + list(COUNTER_FIELDS)
         db.session.execute(sa.insert(model).from_select(names, recount))
+    rows = [
+        {"campaign_id": key[0], "question_id": key[1], "shard": 0, **counts}
+        for key, counts in sorted(_recount_questions(campaign_id).items())
+    ]
+    if rows:
+        db.session.execute(sa.insert(QuestionCounter), rows)

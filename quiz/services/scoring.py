@@ -11,8 +11,13 @@ from ..models import OPTION_KEYS, Question
 class Score:
     points: dict[str, int]
     score: int
-    correct_count: int
+    #: Question ids (as strings) answered correctly, in the order drawn.
+    correct: list[str]
     answered_count: int
+
+    @property
+    def correct_count(self) -> int:
+        return len(self.correct)
 
 
 def to_stored_keys(displayed: str, order: str) -> set[str]:
@@ -41,7 +46,8 @@ def score_answers(
 ) -> Score:
     """Score `answers` (displayed keys by question id) against the drawn questions."""
     points: dict[str, int] = {}
-    correct_count = answered_count = 0
+    correct: list[str] = []
+    answered_count = 0
     for item in drawn:
         qid = str(item["id"])
         displayed = answers.get(qid, "")
@@ -51,5 +57,5 @@ def score_answers(
         if displayed:
             answered_count += 1
         if given == set(questions[item["id"]].answer):
-            correct_count += 1
-    return Score(points, sum(points.values()), correct_count, answered_count)
+            correct.append(qid)
+    return Score(points, sum(points.values()), correct, answered_count)

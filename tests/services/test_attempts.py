@@ -301,3 +301,35 @@ def test_counters_track_people_attempts_answers_and_scores(db, make_user, make_q
             kept.score_sum, kept.passed_attempts) == (2, 3, 24, 16, 80, 2)
     assert counters.compare() == []
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 3
+
+
+def test_a_submit_counts_each_drawn_question_as_drawn_answered_and_correct(
+        db, make_user, make_quiz, clock):
+    user, quiz = make_user(), make_quiz(single=2, multiple=1, judge=1, attempts_per_day=5)
+    attempt = start(user, quiz, clock)
+    right = list(correct_answers(attempt).items())
+    wrong = wrong_answers(attempt)
+    # first question right, second wrong, the rest left blank
+    given = {right[0][0]: right[0][1], right[1][0]: wrong[right[1][0]]}
+    finished = submit(user, attempt, clock, given)
+    assert finished.correct == [right[0][0]]
+    kept = counters.kept_question_counts(quiz.campaign_id)
+    by_question = {qid: counts for (_, qid), counts in kept.items()}
+    assert by_question[int(right[0][0])] == {"drawn": 1, "answered": 1, "correct": 1}
+    assert by_question[int(right[1][0])] == {"drawn": 1, "answered": 1, "correct": 0}
+    assert by_question[int(right[2][0])] == {"drawn": 1, "answered": 0, "correct": 0}
+    assert len(by_question) == 4
+    submit(user, attempt, clock, correct_answers(attempt))  # a second tap counts nothing
+    assert counters.kept_question_counts(quiz.campaign_id) == kept
+    assert counters.compare() == []
+
+
+def test_question_figures_recount_from_what_was_right_when_scored(db, make_user, make_quiz,
+                                                                   clock):
+    user, quiz = make_user(), make_quiz(single=1, multiple=0, judge=0)
+    attempt = start(user, quiz, clock)
+    submit(user, attempt, clock, correct_answers(attempt))
+    question = db.session.get(Question, attempt.questions[0]["id"])
+    question.answer = "B" if question.answer != "B" else "A"  # edited after the attempt
+    db.session.commit()
+    assert counters.compare() == []
