@@ -22,12 +22,13 @@ from .model import (
     ReadOptions,
 )
 from .template import TEMPLATE_HEADERS
+from .validate import check_question
 from .xlsxfile import looks_like_xlsx, read_xlsx
 
 __all__ = [
     "FORMATS", "ImportIssue", "MESSAGES", "ParseResult", "Progress", "QuestionDraft",
-    "QuestionType", "ReadOptions", "TEMPLATE_HEADERS", "detect_format", "parse_bytes",
-    "parse_file",
+    "QuestionType", "ReadOptions", "TEMPLATE_HEADERS", "check_question", "detect_format",
+    "parse_bytes", "parse_file",
 ]
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls alike

@@ -50,11 +50,13 @@ def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .extensions import csrf
     from .health import bp as health_bp
+    from .manage import bp as manage_bp
     from .participant import bp as participant_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(participant_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(manage_bp)
     # The API authenticates with bearer tokens, never cookies, so CSRF cannot reach it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

@@ -34,7 +34,8 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a quiz may stay open on a phone for a long time
-    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    #: A bank file may be 20 MB (question_bank.model.MAX_FILE_BYTES); the rest is the form.
+    MAX_CONTENT_LENGTH = 21 * 1024 * 1024
 
 
 class TestingConfig(Config):

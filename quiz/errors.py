@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from question_bank.model import MAX_FILE_BYTES
+
 from .services.errors import QuizError
 
 
@@ -41,7 +43,8 @@ def init_errors(app) -> None:
         messages = {
             404: _("Page not found."),
             405: _("This method is not allowed here."),
-            413: _("The upload is too large."),
+            413: _("The upload is too large: files of up to %(limit)d MB are accepted.",
+                   limit=MAX_FILE_BYTES // (1024 * 1024)),
             429: _("Too many requests. Please wait a moment."),
         }
         message = messages.get(error.code, error.description or error.name)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import sqlalchemy as sa
 
+import question_bank
 from quiz.db import write_transaction
-from quiz.models import Attempt, QuestionCounter, UnitCounter, UnitDayCounter
+from quiz.models import Attempt, Question, QuestionCounter, UnitCounter, UnitDayCounter
 from quiz.services import attempts
+from tests.services.test_banks import ROWS, csv_file
 
 GRACE = 5
 
@@ -85,3 +88,83 @@ def test_reconcile_finds_and_fixes_question_figures(db, runner, make_user, make_
                for line in result.output.splitlines())
     assert runner.invoke(args=["reconcile", "--fix"]).exit_code == 0
     assert runner.invoke(args=["reconcile"]).exit_code == 0
+
+
+# --- import-bank / export-bank ---------------------------------------------------------------
+
+def bank_file(tmp_path, *rows, name="题库.csv"):
+    path = tmp_path / name
+    path.write_bytes(csv_file(*rows))
+    return path
+
+
+def test_import_bank_stores_a_clean_file_and_prints_a_summary(runner, db, tmp_path):
+    result = runner.invoke(args=["import-bank", str(bank_file(tmp_path, *ROWS)),
+                                 "--bank", "消防题库"])
+    assert result.exit_code == 0, result.output
+    assert "3 道新增" in result.output and "0 处错误" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)) == 3
+    again = runner.invoke(args=["import-bank", str(bank_file(tmp_path, *ROWS)),
+                                "--bank", "消防题库"])
+    assert again.exit_code == 0 and "3 道已在题库中" in again.output
+
+
+def test_import_bank_lists_every_error_and_stores_nothing(runner, db, tmp_path):
+    path = bank_file(tmp_path, *ROWS, "单选,火警电话,110,119,,,E,,,", "多选,,甲,乙,,,AB,,,")
+    result = runner.invoke(args=["import-bank", str(path), "--bank", "消防题库"])
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("错误")]
+    assert len(errors) == 2 and "第 5 行" in errors[0] and "第 6 行" in errors[1]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)) == 0
+
+
+def test_import_bank_dry_run_stores_nothing(runner, db, tmp_path):
+    result = runner.invoke(args=["import-bank", str(bank_file(tmp_path, *ROWS)),
+                                 "--bank", "消防题库", "--dry-run"])
+    assert result.exit_code == 0 and "3 道新增" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)) == 0
+
+
+def test_import_bank_update_rewrites_questions_already_there(runner, db, tmp_path):
+    runner.invoke(args=["import-bank", str(bank_file(tmp_path, *ROWS)), "--bank", "消防题库"])
+    changed = ROWS[0].replace("火警电话119", "牢记119")
+    path = bank_file(tmp_path, changed, name="新.csv")
+    result = runner.invoke(args=["import-bank", str(path), "--bank", "消防题库", "--update"])
+    assert result.exit_code == 0 and "1 道更新" in result.output
+    assert db.session.scalar(sa.select(Question.explanation).where(
+        Question.stem == "发现火灾应拨打的电话是")) == "牢记119"
+
+
+def test_import_bank_refuses_a_missing_bank_name_or_file(runner, tmp_path):
+    path = bank_file(tmp_path, *ROWS)
+    assert runner.invoke(args=["import-bank", str(path)]).exit_code == 2
+    assert runner.invoke(args=["import-bank", str(tmp_path / "nope.csv"), "--bank", "x"]
+                         ).exit_code == 2
+    blank = runner.invoke(args=["import-bank", str(path), "--bank", " "])
+    assert blank.exit_code == 2 and "名字" in blank.output
+
+
+def test_import_bank_shows_a_progress_bar_on_large_files(runner, tmp_path):
+    rows = [f"单选,第{i}题,甲,乙,丙,丁,C,,," for i in range(2500)]
+    result = runner.invoke(args=["import-bank", str(bank_file(tmp_path, *rows)),
+                                 "--bank", "大题库"])
+    assert result.exit_code == 0, result.output
+    assert "读取" in result.stderr and "保存" in result.stderr
+    assert "2500 道新增" in result.stdout
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".gift"])
+def test_export_bank_writes_a_file_that_imports_back(runner, db, tmp_path, suffix):
+    runner.invoke(args=["import-bank", str(bank_file(tmp_path, *ROWS)), "--bank", "消防题库"])
+    out = tmp_path / f"导出{suffix}"
+    result = runner.invoke(args=["export-bank", "消防题库", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    back = question_bank.parse_file(out)
+    assert back.ok and len(back.drafts) == 3
+
+
+def test_export_bank_refuses_an_unknown_bank_or_suffix(runner, tmp_path):
+    assert runner.invoke(args=["export-bank", "没有", "--out", str(tmp_path / "a.xlsx")]
+                         ).exit_code == 2
+    assert runner.invoke(args=["export-bank", "没有", "--out", str(tmp_path / "a.pdf")]
+                         ).exit_code == 2

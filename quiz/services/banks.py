@@ -1,28 +1,124 @@
-"""Storing parsed question banks: drafts from `question_bank` become questions."""
+"""Question banks: importing parsed files (all or nothing), browsing, editing, exporting."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from question_bank import QuestionDraft
+import question_bank
+from question_bank import MESSAGES, ImportIssue, ParseResult, QuestionDraft, QuestionType
 
 from ..extensions import db
-from ..models import Bank, Question
+from ..models import (
+    Bank,
+    PendingImport,
+    Question,
+    QuestionCounter,
+    Quiz,
+    QuizRule,
+    User,
+    quiz_bank,
+)
+from ..timeutil import utcnow
+from .errors import NotFound, ValidationFailed
+
+BANK_NAME_MAX_LENGTH = 100
+#: Rows per INSERT/UPDATE batch when storing a file, and per progress report.
+STORE_BATCH = 1000
+#: The columns a question takes from a draft.
+QUESTION_FIELDS = ("type", "stem", "options", "answer", "explanation", "category",
+                   "difficulty")
+
+StoreProgress = Callable[[int, int], None]
 
 
 @dataclass
-class ImportSummary:
+class ImportReport:
+    """What an import did, or (dry run, or a file with errors) would do."""
+
+    bank_name: str
+    result: ParseResult
     added: int = 0
     updated: int = 0
-    skipped_duplicates: int = 0
+    #: Already in the bank (same normalised type, stem and options), left as they were.
+    already_in_bank: int = 0
+    stored: bool = False
+    bank_id: int | None = None
+    #: (draft, what happens to it): "add", "update", "keep"; for previews.
+    plan: list[tuple[QuestionDraft, str]] = field(default_factory=list)
+
+    @property
+    def skipped_in_file(self) -> int:
+        return self.result.skipped_duplicates
+
+    @property
+    def skipped_unsupported(self) -> int:
+        return self.result.skipped_unsupported
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok
+
+
+class _Keep(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def issue_message(issue: ImportIssue) -> str:
+    """The issue's message in the user's language (the catalog holds MESSAGES' templates)."""
+    template = MESSAGES.get(issue.code)
+    if template is None:
+        return issue.message
+    return _(template).format_map(_Keep(issue.params))
+
+
+def issue_place(issue: ImportIssue) -> str:
+    """Where the issue is, in the user's language: sheet, row, line, column."""
+    parts = []
+    if issue.sheet:
+        parts.append(_("sheet %(name)s", name=issue.sheet))
+    if issue.row is not None and issue.line is None:
+        parts.append(_("row %(number)d", number=issue.row))
+    if issue.line is not None:
+        parts.append(_("line %(number)d", number=issue.line))
+    if issue.field:
+        parts.append(_("column %(name)s", name=issue.field))
+    return _(", ").join(parts) if parts else _("whole file")
+
+
+def check_bank_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_l("Give the bank a name."), field="bank")
+    if len(name) > BANK_NAME_MAX_LENGTH:
+        raise ValidationFailed(
+            _l("A bank name has at most %(limit)d characters.", limit=BANK_NAME_MAX_LENGTH),
+            field="bank",
+        )
+    return name
+
+
+def find_bank(name: str) -> Bank | None:
+    return db.session.scalar(sa.select(Bank).where(Bank.name == name))
+
+
+def get_bank(bank_id: int) -> Bank:
+    bank = db.session.get(Bank, bank_id)
+    if bank is None:
+        raise NotFound(_l("There is no such question bank."))
+    return bank
 
 
 def get_or_create_bank(name: str) -> Bank:
     """The bank with this name, created if new."""
-    bank = db.session.scalar(sa.select(Bank).where(Bank.name == name))
+    name = check_bank_name(name)
+    bank = find_bank(name)
     if bank is None:
         bank = Bank(name=name)
         db.session.add(bank)
@@ -30,37 +126,320 @@ def get_or_create_bank(name: str) -> Bank:
     return bank
 
 
-def store_drafts(bank: Bank, drafts: Iterable[QuestionDraft], *, update: bool = False,
-                 skipped_in_file: int = 0) -> ImportSummary:
-    """Add drafts to the bank; a question already there is skipped, or updated if asked.
+def _values(draft: QuestionDraft) -> dict:
+    return {
+        "type": QuestionType(draft.type).value, "stem": draft.stem,
+        "options": list(draft.options), "answer": draft.answer,
+        "explanation": draft.explanation, "category": draft.category,
+        "difficulty": draft.difficulty,
+    }
 
-    The caller's transaction makes the import all or nothing.
+
+def _existing(bank_id: int | None) -> dict[str, Question]:
+    if bank_id is None:
+        return {}
+    return {q.fingerprint: q for q in db.session.scalars(
+        sa.select(Question).where(Question.bank_id == bank_id))}
+
+
+def plan_import(bank_name: str, result: ParseResult, *, update: bool = False) -> ImportReport:
+    """What storing `result` in the named bank would do; writes nothing."""
+    name = check_bank_name(bank_name)
+    bank = find_bank(name)
+    report = ImportReport(name, result, bank_id=bank.id if bank else None)
+    existing = _existing(report.bank_id)
+    for draft in result.drafts:
+        question = existing.get(draft.fingerprint())
+        if question is None:
+            action = "add"
+        elif update and any(getattr(question, k) != v for k, v in _values(draft).items()):
+            action = "update"
+        else:
+            action = "keep"
+        report.plan.append((draft, action))
+    report.added = sum(1 for _, action in report.plan if action == "add")
+    report.updated = sum(1 for _, action in report.plan if action == "update")
+    report.already_in_bank = sum(1 for _, action in report.plan if action == "keep")
+    return report
+
+
+def import_parsed(bank_name: str, result: ParseResult, *, update: bool = False,
+                  dry_run: bool = False, progress: StoreProgress | None = None) -> ImportReport:
+    """Store a parsed file in the named bank (created if new), all or nothing.
+
+    A file with any error stores nothing, nor does a dry run; the report says what would
+    happen. The caller's transaction holds the writes, so a failure half-way leaves nothing.
     """
-    summary = ImportSummary(skipped_duplicates=skipped_in_file)
-    existing = dict(db.session.execute(
-        sa.select(Question.fingerprint, Question.id).where(Question.bank_id == bank.id)
-    ).all())
-    fields = ("type", "stem", "options", "answer", "explanation", "category", "difficulty")
-    for draft in drafts:
-        values = {
-            "type": draft.type.value if hasattr(draft.type, "value") else str(draft.type),
-            "stem": draft.stem, "options": list(draft.options), "answer": draft.answer,
-            "explanation": draft.explanation, "category": draft.category,
-            "difficulty": draft.difficulty,
-        }
-        fingerprint = draft.fingerprint()
-        if fingerprint in existing:
-            if update and existing[fingerprint] is not None:
-                question = db.session.get(Question, existing[fingerprint])
-                for name in fields:
-                    setattr(question, name, values[name])
-                summary.updated += 1
-            else:
-                summary.skipped_duplicates += 1
-            continue
-        question = Question(bank_id=bank.id, fingerprint=fingerprint, **values)
-        db.session.add(question)
-        existing[fingerprint] = None  # a later duplicate in the same batch is skipped
-        summary.added += 1
+    report = plan_import(bank_name, result, update=update)
+    if dry_run or not result.ok:
+        return report
+    bank = get_or_create_bank(report.bank_name)
+    report.bank_id = bank.id
+    existing = _existing(bank.id)
+    inserts, updates = [], []
+    for draft, action in report.plan:
+        if action == "add":
+            inserts.append({"bank_id": bank.id, "fingerprint": draft.fingerprint(),
+                            "is_active": True, **_values(draft)})
+        elif action == "update":
+            updates.append({"id": existing[draft.fingerprint()].id, **_values(draft)})
+    total, done = len(inserts) + len(updates), 0
+    for rows, statement in ((inserts, sa.insert(Question)), (updates, sa.update(Question))):
+        for start in range(0, len(rows), STORE_BATCH):
+            batch = rows[start:start + STORE_BATCH]
+            db.session.execute(statement, batch)
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
     db.session.flush()
-    return summary
+    report.stored = True
+    return report
+
+
+def store_drafts(bank: Bank, drafts: Iterable[QuestionDraft]) -> ImportReport:
+    """Add valid drafts (e.g. the demo bank's) to a bank; those already there are kept."""
+    return import_parsed(bank.name, ParseResult(drafts=list(drafts)))
+
+
+# Uploads awaiting confirmation -------------------------------------------------------------
+
+#: An upload not confirmed within this time is dropped.
+PENDING_KEPT_FOR = dt.timedelta(days=1)
+
+
+def hold_upload(user: User, *, bank_name: str, filename: str, data: bytes, fmt: str = "auto",
+                update: bool = False, skip_unsupported: bool = False) -> PendingImport:
+    """Keep an uploaded file for its preview and confirmation; stale uploads are dropped."""
+    bank_name = check_bank_name(bank_name)
+    if fmt != "auto" and fmt not in question_bank.FORMATS:
+        raise ValidationFailed(_l("Unknown file format."), field="format")
+    db.session.execute(sa.delete(PendingImport).where(
+        sa.or_(PendingImport.created_at < utcnow() - PENDING_KEPT_FOR,
+               PendingImport.user_id == user.id)))
+    pending = PendingImport(user_id=user.id, bank_name=bank_name,
+                            filename=(filename or "upload")[-255:], format=fmt,
+                            update=update, skip_unsupported=skip_unsupported, data=data)
+    db.session.add(pending)
+    db.session.flush()
+    return pending
+
+
+def get_pending(user: User, token: str) -> PendingImport:
+    """The user's own upload awaiting confirmation."""
+    pending = db.session.get(PendingImport, token)
+    if pending is None or pending.user_id != user.id:
+        raise NotFound(_l("This upload is no longer waiting; upload the file again."))
+    return pending
+
+
+def parse_pending(pending: PendingImport) -> ParseResult:
+    return question_bank.parse_bytes(pending.data, pending.filename, pending.format,
+                                     skip_unsupported=pending.skip_unsupported)
+
+
+def preview_pending(pending: PendingImport) -> ImportReport:
+    return plan_import(pending.bank_name, parse_pending(pending), update=pending.update)
+
+
+def confirm_pending(user: User, token: str) -> ImportReport:
+    """Import an upload as previewed: all of it, or (any error) none of it."""
+    pending = get_pending(user, token)
+    report = import_parsed(pending.bank_name, parse_pending(pending), update=pending.update)
+    if report.stored:
+        db.session.delete(pending)
+    return report
+
+
+def discard_pending(user: User, token: str) -> None:
+    db.session.delete(get_pending(user, token))
+
+
+# Browsing -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BankSummary:
+    bank: Bank
+    active: int
+    disabled: int
+    by_type: dict[str, int]
+
+
+def bank_summaries() -> list[BankSummary]:
+    """Every bank with its question counts, newest first."""
+    counts: dict[int, dict[tuple[str, bool], int]] = {}
+    rows = db.session.execute(
+        sa.select(Question.bank_id, Question.type, Question.is_active, sa.func.count())
+        .group_by(Question.bank_id, Question.type, Question.is_active)
+    )
+    for bank_id, qtype, active, count in rows:
+        counts.setdefault(bank_id, {})[(qtype, bool(active))] = count
+    summaries = []
+    for bank in db.session.scalars(sa.select(Bank).order_by(Bank.created_at.desc(), Bank.id)):
+        mine = counts.get(bank.id, {})
+        by_type = {t.value: mine.get((t.value, True), 0) for t in QuestionType}
+        disabled = sum(n for (_, active), n in mine.items() if not active)
+        summaries.append(BankSummary(bank, sum(by_type.values()), disabled, by_type))
+    return summaries
+
+
+@dataclass(frozen=True)
+class QuestionPage:
+    questions: list[Question]
+    stats: dict[int, dict[str, int]]
+    total: int
+    page: int
+    per_page: int
+    categories: list[str]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def search_questions(bank: Bank, *, text: str = "", qtype: str = "", category: str = "",
+                     status: str = "", page: int = 1, per_page: int = 50) -> QuestionPage:
+    """A page of the bank's questions matching the filters, with their answer figures."""
+    query = sa.select(Question).where(Question.bank_id == bank.id)
+    text = (text or "").strip()
+    if text:
+        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(sa.or_(Question.stem.ilike(like, escape="\\"),
+                                   Question.explanation.ilike(like, escape="\\")))
+    if qtype in {t.value for t in QuestionType}:
+        query = query.where(Question.type == qtype)
+    if category:
+        query = query.where(Question.category == category)
+    if status == "active":
+        query = query.where(Question.is_active.is_(True))
+    elif status == "disabled":
+        query = query.where(Question.is_active.is_(False))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    page = max(1, page)
+    questions = list(db.session.scalars(
+        query.order_by(Question.id).limit(per_page).offset((page - 1) * per_page)))
+    categories = list(db.session.scalars(
+        sa.select(Question.category).where(Question.bank_id == bank.id, Question.category != "")
+        .distinct().order_by(Question.category)))
+    return QuestionPage(questions, question_stats([q.id for q in questions]), total, page,
+                        per_page, categories)
+
+
+def question_stats(question_ids: list[int]) -> dict[int, dict[str, int]]:
+    """{question id: {"drawn", "answered", "correct"}} over every campaign (kept counters)."""
+    if not question_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(QuestionCounter.question_id,
+                  sa.func.sum(QuestionCounter.drawn), sa.func.sum(QuestionCounter.answered),
+                  sa.func.sum(QuestionCounter.correct))
+        .where(QuestionCounter.question_id.in_(question_ids))
+        .group_by(QuestionCounter.question_id)
+    )
+    return {qid: {"drawn": int(d), "answered": int(a), "correct": int(c)}
+            for qid, d, a, c in rows}
+
+
+def get_question(question_id: int) -> Question:
+    question = db.session.get(Question, question_id)
+    if question is None:
+        raise NotFound(_l("There is no such question."))
+    return question
+
+
+# Editing -------------------------------------------------------------------------------------
+
+def update_question(question: Question, *, qtype: str, stem: str, options: list[str],
+                    answer: str, explanation: str, category: str, difficulty: str) -> Question:
+    """Change a question after the same checks an imported row gets.
+
+    Past attempts keep their scores; their reviews show the question as it now reads.
+    """
+    draft, issues = question_bank.check_question(
+        qtype=qtype, stem=stem, options=options, answer=answer, explanation=explanation,
+        category=category, difficulty=difficulty,
+    )
+    if draft is None:
+        first = issues[0]
+        raise ValidationFailed(issue_message(first), field=first.field)
+    fingerprint = draft.fingerprint()
+    twin = db.session.scalar(sa.select(Question.id).where(
+        Question.bank_id == question.bank_id, Question.fingerprint == fingerprint,
+        Question.id != question.id))
+    if twin is not None:
+        raise ValidationFailed(
+            _l("The same question is already in this bank (number %(id)d).", id=twin),
+            field="stem",
+        )
+    for name, value in _values(draft).items():
+        setattr(question, name, value)
+    question.fingerprint = fingerprint
+    db.session.flush()
+    return question
+
+
+def quizzes_short_without(question: Question) -> list[Quiz]:
+    """Active quizzes that could no longer draw their questions if this one were disabled."""
+    rules = db.session.scalars(
+        sa.select(QuizRule).join(Quiz, Quiz.id == QuizRule.quiz_id)
+        .join(quiz_bank, quiz_bank.c.quiz_id == Quiz.id)
+        .where(quiz_bank.c.bank_id == question.bank_id, Quiz.is_active.is_(True),
+               QuizRule.type == question.type,
+               sa.or_(QuizRule.category.is_(None), QuizRule.category == "",
+                      QuizRule.category == question.category))
+        .distinct()
+    ).all()
+    short = []
+    for rule in rules:
+        bank_ids = [bank.id for bank in rule.quiz.banks]
+        query = sa.select(sa.func.count()).select_from(Question).where(
+            Question.bank_id.in_(bank_ids), Question.type == rule.type,
+            Question.is_active.is_(True), Question.id != question.id)
+        if rule.category:
+            query = query.where(Question.category == rule.category)
+        if db.session.scalar(query) < rule.count and rule.quiz not in short:
+            short.append(rule.quiz)
+    return short
+
+
+def set_question_active(question: Question, active: bool) -> Question:
+    """Enable or disable a question; disabled questions are never drawn.
+
+    Disabling is refused while an active quiz needs the question to fill its rules.
+    """
+    if not active and question.is_active:
+        short = quizzes_short_without(question)
+        if short:
+            raise ValidationFailed(_l(
+                "The quiz “%(quiz)s” would no longer have enough questions of this kind; "
+                "add questions or change the quiz first.", quiz=short[0].title))
+    question.is_active = active
+    db.session.flush()
+    return question
+
+
+# Exporting -----------------------------------------------------------------------------------
+
+def export_drafts(bank: Bank, *, include_disabled: bool = False) -> list[QuestionDraft]:
+    """The bank's questions as drafts, in the order they were added."""
+    query = sa.select(Question).where(Question.bank_id == bank.id).order_by(Question.id)
+    if not include_disabled:
+        query = query.where(Question.is_active.is_(True))
+    return [
+        QuestionDraft(type=QuestionType(q.type), stem=q.stem, options=tuple(q.options),
+                      answer=q.answer, explanation=q.explanation or "",
+                      category=q.category or "", difficulty=q.difficulty)
+        for q in db.session.scalars(query)
+    ]
+
+
+def export_bytes(drafts: list[QuestionDraft], kind: str) -> bytes:
+    """Drafts as an .xlsx in our template ("xlsx") or as GIFT text in UTF-8 ("gift")."""
+    if kind == "xlsx":
+        from question_bank.export import write_xlsx
+
+        return write_xlsx(drafts)
+    if kind == "gift":
+        from question_bank.gift import write_gift
+
+        return write_gift(drafts).encode("utf-8")
+    raise ValueError(f"unknown export kind {kind!r}")
