@@ -38,6 +38,7 @@ test-sqlite: install
 # Submit throughput against a bare Flask endpoint on the same gunicorn config (see bench/).
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/import_bank.py
 
 lint: install
 	$(VENV)/bin/ruff check .

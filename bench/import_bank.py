@@ -155,6 +155,29 @@ def measure(kind: str, path: Path, mode: str, repeat: int) -> dict:
     return json.loads(output)
 
 
+def cli_import(path: Path, tmp: str, expected: int) -> dict:
+    """The whole organizer's path: `flask import-bank` into a fresh SQLite database, timed,
+    with the child's max RSS; then the stored questions counted."""
+    import os
+    import sqlite3
+
+    database = Path(tmp) / "bench.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+    flask = [sys.executable, "-m", "flask", "--app", "quiz"]
+    subprocess.run([*flask, "init-db"], env=env, cwd=ROOT, check=True, capture_output=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run([*flask, "import-bank", str(path), "--bank", "bench"], env=env,
+                          cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    with sqlite3.connect(database) as conn:
+        stored = conn.execute("SELECT count(*) FROM question").fetchone()[0]
+    return {"seconds": seconds, "rss": rss if rss > before * 1024 else None,
+            "stored": stored, "ok": done.returncode == 0 and stored == expected,
+            "output": done.stdout + done.stderr}
+
+
 def mb(size: float) -> str:
     return f"{size / MB:.1f} MB"
 
@@ -201,6 +224,10 @@ def main() -> int:
                         failures.append(f"ours at {n}: issues {timed['issues']}")
                     if timed["digest"] != expected:
                         failures.append(f"ours at {n}: the questions read differ")
+        stored = cli_import(files[big], tmp, big)
+        if not stored["ok"]:
+            failures.append(f"import-bank stored {stored['stored']} of {big}:\n"
+                            + stored["output"][-2000:])
 
     print()
     print(f"{'questions':>9}  {'reader':<6} {'time s':>7} {'q/s':>8} {'tracemalloc peak':>16} "
@@ -226,6 +253,10 @@ def main() -> int:
               f"kept) {mb(work_big)} vs {mb(work_small)} ({work_big / work_small:.2f}x); "
               f"max RSS {mb(big_t['rss'])} vs {mb(small_t['rss'])} "
               f"({big_t['rss'] / small_t['rss']:.2f}x)")
+    rss = f", max RSS {mb(stored['rss'])}" if stored["rss"] else ""
+    print(f"flask import-bank of {big} questions into a new SQLite database (read, check, "
+          f"store in one transaction): {stored['seconds']:.2f} s{rss}, "
+          f"{stored['stored']} stored")
     kept = by[(sizes[0], "ours")][1]["retained"] / sizes[0]
     print(f"the parse result holds {kept / 1024:.2f} KB per question; the file is "
           f"{sizes_on_disk[sizes[0]] / sizes[0]:.0f} bytes per question")
