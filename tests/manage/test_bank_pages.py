@@ -219,3 +219,16 @@ def test_an_upload_over_the_limit_is_refused_with_the_limit_named(client, organi
                            content_type="multipart/form-data; boundary=xyz")
     assert response.status_code == 413
     assert "20 MB" in response.get_data(as_text=True)
+
+
+def test_html_in_a_stem_is_shown_as_text_never_as_markup(client, organizer, db):
+    stem = '<b onmouseover="alert(1)">火警</b><script>alert(2)</script>电话是'
+    token = pending_token(upload(client, csv_file(f'单选,"{stem.replace(chr(34), 2 * chr(34))}"'
+                                                  ",110,119,,,B,,,")))
+    page = client.get(f"/manage/imports/{token}").get_data(as_text=True)
+    assert "<script>alert(2)" not in page and "&lt;script&gt;alert(2)" in page
+    client.post(f"/manage/imports/{token}/confirm", data={"csrf_token": csrf_from(page)})
+    (question,) = bank_questions(db)
+    assert question.stem == stem  # stored as written
+    html = client.get(f"/manage/banks/{question.bank_id}").get_data(as_text=True)
+    assert "<b onmouseover" not in html and "&lt;b onmouseover=" in html
