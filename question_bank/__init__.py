@@ -10,7 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .aiken import looks_like_aiken, read_aiken
 from .csvfile import read_csv
+from .gift import looks_like_gift, read_gift
 from .model import (
     MAX_FILE_BYTES,
     MESSAGES,
@@ -21,6 +23,7 @@ from .model import (
     QuestionType,
     ReadOptions,
 )
+from .moodlexml import looks_like_moodle_xml, read_moodle_xml
 from .template import TEMPLATE_HEADERS
 from .validate import check_question
 from .xlsxfile import looks_like_xlsx, read_xlsx
@@ -41,15 +44,17 @@ class Format:
     name: str
     read: Callable[[bytes, ReadOptions], ParseResult]
     extensions: tuple[str, ...]
-    sniff: Callable[[bytes], bool] | None = None  # None: a text format, told by its extension
+    sniff: Callable[[bytes], bool] | None = None  # None: told by its extension only
     expected: str = ""  # how the not_a_spreadsheet message names it
+    binary: bool = False  # a forced binary format must pass its sniffer; text just be text
 
 
 #: Content sniffers run in this order; text formats are then chosen by extension, else CSV.
 FORMATS: dict[str, Format] = {
-    "xlsx": Format("xlsx", read_xlsx, (".xlsx", ".xlsm"), looks_like_xlsx, ".xlsx"),
-    # Moodle XML (moodlexml.py) is registered here, before the text formats.
-    # GIFT and Aiken (gift.py, aiken.py) are registered here.
+    "xlsx": Format("xlsx", read_xlsx, (".xlsx", ".xlsm"), looks_like_xlsx, ".xlsx", True),
+    "xml": Format("xml", read_moodle_xml, (".xml",), looks_like_moodle_xml, "Moodle XML"),
+    "gift": Format("gift", read_gift, (".gift",), looks_like_gift, "GIFT"),
+    "aiken": Format("aiken", read_aiken, (".aiken",), looks_like_aiken, "Aiken"),
     "csv": Format("csv", read_csv, (".csv", ".txt", ".tsv"), None, "CSV"),
 }
 DEFAULT_TEXT_FORMAT = "csv"
@@ -94,7 +99,7 @@ def parse_bytes(data: bytes, filename: str, fmt: str = "auto", *,
     chosen = FORMATS.get(fmt)
     if chosen is None:
         return _refused("unknown_format", fmt=fmt, known=", ".join(FORMATS))
-    fits = chosen.sniff(data) if chosen.sniff is not None else not _looks_binary(data)
+    fits = chosen.sniff(data) if chosen.binary else not _looks_binary(data)
     if not fits:
         return _refused("not_a_spreadsheet", expected=chosen.expected)
     return chosen.read(data, options)

@@ -80,15 +80,33 @@ MESSAGES: dict[str, str] = {
                     "CSV UTF-8.",
     "bad_csv": "The CSV file is malformed near line {line}.",
     "unknown_format": "Unknown file format '{fmt}' (known: {known}).",
-    "unsupported_question": "This is a {kind} question, which the contest cannot ask (only "
-                            "single choice, multiple choice and true/false); import with "
+    "unsupported_question": "A {kind} question cannot be asked in the contest (only single "
+                            "choice, multiple choice and true/false); import with "
                             "--skip-unsupported to leave it out.",
-    # GIFT and Aiken (question_bank/gift.py, question_bank/aiken.py)
-    # Moodle XML and one-row-per-option sheets (question_bank/moodlexml.py, optionrows.py)
+    # Text formats (GIFT, Aiken, Moodle XML)
+    "duplicate_at_line": "The same question already appears at line {first_line}; this copy "
+                         "is skipped.",
+    "gift_unclosed": "The answers' opening brace {{ has no closing brace }}.",
+    "gift_two_answer_blocks": "A question has more than one answer block {{…}}.",
+    "gift_answers_unreadable": "The answers must each start with = (right) or ~ (wrong).",
+    "gift_no_right_answer": "No answer is marked right.",
+    "aiken_option_before_question": "An option comes before any question text.",
+    "aiken_answer_before_question": "An ANSWER line comes before any question text.",
+    "aiken_not_finished": "The question has no ANSWER line before the next question starts.",
+    "aiken_answer_unreadable": "The ANSWER '{answer}' is not one option letter.",
+    "aiken_option_out_of_order": "Option {key} comes where option {expected} was expected.",
+    "xml_malformed": "The XML is malformed: {reason}.",
+    "xml_declarations": "The XML declares a document type or entities, which are not "
+                        "accepted.",
+    "xml_not_moodle": "The XML is not a Moodle question export (no <quiz> element).",
+    "xml_bad_fraction": "The grade {value} is not one Moodle allows (100, 50, 33.33333, 25, "
+                        "0, ...).",
+    # One-row-per-option sheets (question_bank/optionrows.py)
 }
 
 #: Codes that do not stop an import: the row is skipped and counted.
-WARNING_CODES = frozenset({"duplicate_in_file", "duplicate_in_other_sheet"})
+WARNING_CODES = frozenset({"duplicate_in_file", "duplicate_in_other_sheet",
+                           "duplicate_at_line"})
 
 #: Called now and then while a file is read: (questions read so far, total if known).
 Progress = Callable[[int, int | None], None]

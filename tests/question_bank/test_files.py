@@ -35,7 +35,7 @@ def test_the_public_api_is_importable():
     assert TEMPLATE_HEADERS == ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E",
                                 "选项F", "答案", "解析", "分类", "难度"]
     assert STEM_MAX_LENGTH == 1000 and MAX_FILE_BYTES == 20 * 1024 * 1024
-    assert set(question_bank.FORMATS) == {"xlsx", "csv"}
+    assert set(question_bank.FORMATS) == {"xlsx", "csv", "xml", "gift", "aiken"}
     assert QuestionDraft and ImportIssue
 
 
@@ -76,8 +76,9 @@ def test_a_forced_format_that_fits_is_used():
 
 
 def test_an_unknown_forced_format_is_an_issue_not_an_exception():
-    result = parse_bytes(CSV, "bank.gift", fmt="gift")
-    assert codes(result) == ["unknown_format"] and "xlsx, csv" in result.issues[0].message
+    result = parse_bytes(CSV, "bank.pdf", fmt="pdf")
+    assert codes(result) == ["unknown_format"] and "xlsx, xml, gift, aiken, csv" in \
+        result.issues[0].message
 
 
 @pytest.mark.parametrize("data", [b"", b"   \r\n\t ", b"\xef\xbb\xbf"])

@@ -1,0 +1,86 @@
+"""Aiken, Moodle's simplest text format: single-choice questions.
+
+    发现火灾应拨打的电话是：
+    A. 110
+    B) 119
+    ANSWER: B
+
+A question is its stem (one or more lines), options `A.` or `A)` (the space after the mark
+may be missing), and `ANSWER: X`. Problems are placed on the line where they show, as
+Moodle's importer places them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import OPTION_KEYS, ParseResult, ReadOptions
+from .textformat import Collector, text_of
+
+_OPTION = re.compile(r"^([A-Z])[.)．）]\s*(.*)$")
+_ANSWER = re.compile(r"^ANSWER\s*[:：]\s*(.*)$", re.IGNORECASE)
+
+
+def looks_like_aiken(data: bytes) -> bool:
+    """Aiken: an `ANSWER: X` line after a line that starts with an option mark."""
+    head = data[:65536].decode("utf-8", "ignore").replace("\r", "\n")
+    lines = [line.strip() for line in head.split("\n")]
+    for index, line in enumerate(lines):
+        if re.fullmatch(r"ANSWER\s*[:：]\s*[A-Za-z]", line) and any(
+                _OPTION.match(earlier) for earlier in lines[max(0, index - 7):index]):
+            return True
+    return False
+
+
+def read_aiken(data: bytes, options: ReadOptions | None = None) -> ParseResult:
+    """Parse an Aiken file's bytes into drafts and issues placed by line."""
+    result = ParseResult(format="aiken")
+    text = text_of(data, result)
+    if text is None:
+        return result
+    found = Collector(result, options or ReadOptions())
+    stem: list[str] = []
+    choices: list[str] = []
+    start = 0
+
+    def reset() -> None:
+        stem.clear()
+        choices.clear()
+
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        answer = _ANSWER.match(line)
+        option = _OPTION.match(line)
+        if answer:
+            if not stem:
+                found.error("aiken_answer_before_question", number)
+            elif len(choices) < 2:
+                found.error("too_few_options", number, count=len(choices), minimum=2)
+            else:
+                letter = answer.group(1).strip()
+                if not re.fullmatch(r"[A-Za-z]", letter):
+                    found.error("aiken_answer_unreadable", number, answer=letter)
+                else:
+                    found.add(start, qtype="single", stem=" ".join(stem), options=list(choices),
+                              answer=letter.upper())
+            reset()
+        elif option and stem:
+            expected = OPTION_KEYS[len(choices)] if len(choices) < len(OPTION_KEYS) else "?"
+            if option.group(1) != expected:
+                found.error("aiken_option_out_of_order", number, key=option.group(1),
+                            expected=expected)
+            choices.append(option.group(2).strip())
+        elif option:
+            found.error("aiken_option_before_question", number)
+        else:
+            if choices:  # a new stem while the last question waits for its ANSWER line
+                found.error("aiken_not_finished", number)
+                reset()
+            if not stem:
+                start = number
+            stem.append(line)
+    if stem:
+        found.error("aiken_not_finished", start)
+    return found.finish()
