@@ -101,7 +101,13 @@ MESSAGES: dict[str, str] = {
     "xml_not_moodle": "The XML is not a Moodle question export (no <quiz> element).",
     "xml_bad_fraction": "The grade {value} is not one Moodle allows (100, 50, 33.33333, 25, "
                         "0, ...).",
-    # One-row-per-option sheets (question_bank/optionrows.py)
+    # Other exam systems' sheets: right/wrong per option, one row per option, pictures
+    "flag_unrecognised": "The mark '{value}' does not say whether the option is right (use "
+                         "1 or 0, 是 or 否, √ or ×).",
+    "no_option_marked_right": "No option is marked right.",
+    "option_row_before_question": "An option row comes before the first question's row.",
+    "picture_not_imported": "Pictures are not imported; put the question in words or leave "
+                            "the picture cell empty.",
 }
 
 #: Codes that do not stop an import: the row is skipped and counted.

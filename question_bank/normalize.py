@@ -125,3 +125,39 @@ def difficulty(text: str) -> int | None:
     if not text:
         return 2
     return DIFFICULTY.get(spelling_key(text))
+
+
+#: Question kinds other exam systems have and a contest cannot ask: reported as unsupported
+#: (by name) instead of as an unknown type.
+UNSUPPORTED_TYPE_NAMES = {spelling_key(name): name for name in [
+    "填空", "填空题", "简答", "简答题", "问答", "问答题", "论述题", "案例分析题", "计算题",
+    "名词解释", "排序题", "连线题", "匹配题", "主观题", "作文", "essay", "short answer",
+    "matching", "numerical", "fill in the blank", "cloze",
+]}
+
+
+def unsupported_type(text: str) -> str | None:
+    """The name of a question kind we know and cannot ask (填空题, essay...), else None."""
+    return UNSUPPORTED_TYPE_NAMES.get(spelling_key(text))
+
+
+_LEGEND = re.compile(r"(\d{1,2})\s*[:：=、．.\-]?\s*([^\d\s,，;；、()（）:：=]{1,8})")
+
+
+def type_legend(text: str) -> dict[str, str]:
+    """{"1": "single", "4": "简答题"...} from text such as "1单选题2多选题3判断题4简答题" or
+    "1=单选, 2=多选"; empty unless at least two codes name question kinds."""
+    legend: dict[str, str] = {}
+    for code, name in _LEGEND.findall(text or ""):
+        kind = question_type(name) or unsupported_type(name)
+        if kind and code not in legend:
+            legend[code] = kind
+    return legend if len(legend) >= 2 else {}
+
+
+def flag(text: str) -> bool | None:
+    """An "is this option right" cell: 1/是/对/√/Y -> True, 0/否/错/×/N/blank -> False."""
+    if not text:
+        return False
+    meaning = judge_answer(text)
+    return None if meaning is None else meaning == "A"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -32,15 +33,30 @@ HEADER_SEARCH_ROWS = 10
 #: Progress is reported after every this many rows.
 PROGRESS_EVERY = 500
 
+NUMERALS = "一二三四五六七八九十"
 HEADER_ALIASES: dict[str, list[str]] = {
-    "type": ["题型", "type", "题目类型", "试题类型", "question type"],
+    "type": ["题型", "type", "题目类型", "试题类型", "question type", "类型"],
     "stem": ["题干", "stem", "question", "题目", "试题内容", "题目内容", "试题"],
     "answer": ["答案", "answer", "正确答案", "参考答案", "标准答案"],
     "explanation": ["解析", "explanation", "答案解析", "试题解析", "题目解析"],
-    "category": ["分类", "category", "知识点", "类别"],
+    "category": ["分类", "category", "知识点", "类别", "所属知识点", "知识分类", "考点"],
     "difficulty": ["难度", "difficulty", "难易程度", "难度等级"],
-    **{key: [f"选项{key}", key, f"option {key}", f"{key}选项"]
-       for key in OPTION_KEYS + EXTRA_OPTION_KEYS},
+    **{key: [f"选项{key}", key, f"option {key}", f"{key}选项", f"选项{numeral}",
+             f"选项{numeral}内容", f"选项{key}内容"]
+       for key, numeral in zip(OPTION_KEYS + EXTRA_OPTION_KEYS, NUMERALS, strict=True)},
+    # Systems that mark each option right or wrong instead of an answer column
+    **{f"flag_{key}": [f"选项{key}是否正确", f"选项{numeral}是否正确", f"{key}是否正确",
+                       f"option {key} correct"]
+       for key, numeral in zip(OPTION_KEYS + EXTRA_OPTION_KEYS, NUMERALS, strict=True)},
+    # Pictures cannot be imported: a filled picture cell is reported
+    "image": ["图片", "题干图片", "试题图片", "image", "picture"],
+    **{f"image_{key}": [f"选项{key}图片", f"选项{numeral}图片"]
+       for key, numeral in zip(OPTION_KEYS + EXTRA_OPTION_KEYS, NUMERALS, strict=True)},
+    # One row per option: the question's number, the option's text, whether it is right
+    "number": ["题号", "序号", "试题编号", "题目编号", "question no", "no"],
+    "option": ["选项", "选项内容", "option", "option text", "答案选项"],
+    "flag": ["是否正确", "正确与否", "是否正确答案", "是否为正确答案", "正确标识", "correct",
+             "is correct"],
 }
 _ROLE_BY_KEY = {norm.spelling_key(alias): role
                 for role, aliases in HEADER_ALIASES.items() for alias in aliases}
@@ -74,19 +90,35 @@ class FileContext:
             progress(self.rows_read, self.total_rows)
 
 
+#: A note in brackets after a column's name, e.g. 题型（1=单选，2=多选）.
+_HEADER_NOTE = re.compile(r"\s*[（(【\[].*?[)）】\]]\s*$")
+
+
 def header_roles(cells: Sequence[object]) -> dict[str, int]:
     """Column index by role ("stem", "A", ...) for a row that may be the header."""
     roles: dict[str, int] = {}
     for index, cell in enumerate(cells):
-        role = _ROLE_BY_KEY.get(norm.spelling_key(norm.clean(cell)))
+        name = norm.clean(cell)
+        role = _ROLE_BY_KEY.get(norm.spelling_key(name))
+        if role is None and name and len(name) < 100:
+            role = _ROLE_BY_KEY.get(norm.spelling_key(_HEADER_NOTE.sub("", name)))
         if role and role not in roles:  # the first of two same-named columns wins
             roles[role] = index
     return roles
 
 
 def is_header(roles: dict[str, int]) -> bool:
-    """A header names at least the stem and the answer columns."""
-    return "stem" in roles and "answer" in roles
+    """A header names the stem and where the answer is: an answer column, a right/wrong
+    column per option, or (one row per option) option and right/wrong columns."""
+    if "stem" not in roles:
+        return False
+    return ("answer" in roles or any(role.startswith("flag_") for role in roles)
+            or is_option_rows(roles))
+
+
+def is_option_rows(roles: dict[str, int]) -> bool:
+    """One row per option: an option text column and a right/wrong column."""
+    return "option" in roles and "flag" in roles
 
 
 def _blank(cells: Sequence[object]) -> bool:
@@ -97,19 +129,24 @@ def read_table(rows: Iterable[Row], context: FileContext, sheet: str | None = No
     """Read one sheet (or a CSV) of our template into the context's result."""
     iterator: Iterator[Row] = iter(rows)
     text_rows = 0
+    above: list[str] = []  # instruction rows above the header may explain type codes
     for number, cells in iterator:
         if _blank(cells):
             continue
         roles = header_roles(cells)
         if is_header(roles):
-            columns = _Columns(roles, {role: norm.clean(cells[i]) for role, i in roles.items()},
-                               sheet)
+            names = {role: norm.clean(cells[i]) for role, i in roles.items()}
+            legend = norm.type_legend(" ".join([*above, names.get("type", "")]))
+            columns = _Columns(roles, names, sheet, legend)
             if "type" not in roles and columns.sheet_type is None:
                 context.result.issues.append(ImportIssue("missing_type_column", sheet=sheet,
                                                          row=number))
+            elif is_option_rows(roles):
+                _read_option_rows(iterator, columns, context)
             else:
                 _read_body(iterator, columns, context)
             return Outcome.READ
+        above.append(" ".join(norm.clean(cell) for cell in cells))
         text_rows += 1
         if text_rows >= HEADER_SEARCH_ROWS:
             break
@@ -127,12 +164,99 @@ def _read_body(rows: Iterator[Row], columns: _Columns, context: FileContext) -> 
                                              sheet=columns.sheet, row=number))
             context.stopped = True
             return
-        issues: list[ImportIssue] = []
-        draft = _RowReader(columns, cells, number, issues).draft()
-        result.issues.extend(issues)
-        if draft is not None:
-            _keep_unless_duplicate(draft, context)
-        context.row_done()
+        _take(_RowReader(columns, cells, number, []), context)
+
+
+def _take(reader: _RowReader, context: FileContext) -> None:
+    """Check one question and keep it (once), or note its issues or its unsupported kind."""
+    draft = reader.draft()
+    if reader.unsupported_kind:
+        context.result.unsupported(reader.unsupported_kind, context.options,
+                                   sheet=reader.columns.sheet, row=reader.number,
+                                   field=reader.columns.names.get("type"))
+    context.result.issues.extend(reader.issues)
+    if draft is not None:
+        _keep_unless_duplicate(draft, context)
+    context.row_done()
+
+
+@dataclass
+class _Question:
+    """The rows of one question in a one-row-per-option sheet."""
+
+    number: str
+    row: int
+    cells: Sequence[object]
+    options: list[tuple[str, str, int]] = field(default_factory=list)  # text, flag, row
+
+
+def _read_option_rows(rows: Iterator[Row], columns: _Columns, context: FileContext) -> None:
+    """One row per option: a question starts where its number changes (or, without a number
+    column, where a stem is filled in); its type, stem, explanation... come from that row."""
+    question: _Question | None = None
+
+    def cell(cells: Sequence[object], role: str) -> str:
+        index = columns.roles.get(role)
+        return norm.clean_inline(cells[index]) if index is not None and index < len(
+            cells) else ""
+
+    for number, cells in rows:
+        if _blank(cells):
+            continue
+        context.rows_read += 1
+        if context.rows_read > MAX_ROWS:
+            context.result.issues.append(ImportIssue("too_many_rows", {"limit": MAX_ROWS},
+                                                     sheet=columns.sheet, row=number))
+            context.stopped = True
+            return
+        qno = cell(cells, "number")
+        starts = (bool(qno) and (question is None or qno != question.number)
+                  if "number" in columns.roles else bool(cell(cells, "stem")))
+        if starts:
+            if question is not None:
+                _take_option_rows(question, columns, context)
+            question = _Question(qno, number, cells)
+        elif question is None:
+            context.result.issues.append(ImportIssue(
+                "option_row_before_question", sheet=columns.sheet, row=number,
+                field=columns.names.get("number") or columns.names.get("stem")))
+            continue
+        question.options.append((cell(cells, "option"), cell(cells, "flag"), number))
+    if question is not None:
+        _take_option_rows(question, columns, context)
+
+
+def _take_option_rows(question: _Question, columns: _Columns, context: FileContext) -> None:
+    """Turn a question's option rows into one template row and check it like any other."""
+    keys = OPTION_KEYS + EXTRA_OPTION_KEYS
+    texts = [text for text, _, _ in question.options]
+    while texts and not texts[-1]:
+        texts.pop()
+    right, issues = [], []
+    for key, (_, mark, row) in zip(keys, question.options, strict=False):
+        meaning = norm.flag(mark)
+        if meaning is None:
+            issues.append(ImportIssue("flag_unrecognised", {"value": mark},
+                                      sheet=columns.sheet, row=row,
+                                      field=columns.names.get("flag")))
+        elif meaning:
+            right.append(key)
+    first = {role: question.cells[i] if i < len(question.cells) else None
+             for role, i in columns.roles.items()}
+    values = {"type": first.get("type"), "stem": first.get("stem"),
+              "explanation": first.get("explanation"), "category": first.get("category"),
+              "difficulty": first.get("difficulty"), "answer": "".join(right),
+              **dict(zip(keys, texts, strict=False))}
+    order = list(values)
+    names = {**columns.names, "answer": columns.names.get("flag", ""),
+             **dict.fromkeys(keys, columns.names.get("option", ""))}
+    synthetic = _Columns({role: i for i, role in enumerate(order)}, names, columns.sheet,
+                         columns.legend)
+    reader = _RowReader(synthetic, [values[role] for role in order], question.row, issues)
+    if not right and not issues:
+        reader.problem("no_option_marked_right", "answer")
+    reader.answer_reported = bool(reader.issues)
+    _take(reader, context)
 
 
 def _keep_unless_duplicate(draft: QuestionDraft, context: FileContext) -> None:
@@ -156,6 +280,8 @@ class _Columns:
     roles: dict[str, int]
     names: dict[str, str]
     sheet: str | None
+    #: Type codes the sheet explains, e.g. {"1": "single", "4": "简答题"}.
+    legend: dict[str, str] = field(default_factory=dict)
 
     @property
     def sheet_type(self) -> str | None:
@@ -168,6 +294,9 @@ class _RowReader:
     def __init__(self, columns: _Columns, cells: Sequence[object], number: int,
                  issues: list[ImportIssue]) -> None:
         self.columns, self.cells, self.number, self.issues = columns, cells, number, issues
+        self.unsupported_kind: str | None = None
+        #: The answer's problem was already reported (e.g. by the option rows' marks).
+        self.answer_reported = False
 
     def text(self, role: str, inline: bool = True) -> str:
         index = self.columns.roles.get(role)
@@ -182,7 +311,10 @@ class _RowReader:
 
     def draft(self) -> QuestionDraft | None:
         qtype = self.question_type()
+        if self.unsupported_kind:
+            return None  # not checked further: the kind itself is the problem
         stem = self.stem()
+        self.pictures()
         options = self.options()
         answer, options = self.answer(qtype, options)
         level = norm.difficulty(self.text("difficulty"))
@@ -204,6 +336,14 @@ class _RowReader:
                 self.problem("missing_type", "type")
             return sheet_type
         named = norm.question_type(written)
+        if named is None and written.isdigit() and written in self.columns.legend:
+            named = self.columns.legend[written]
+        if named not in (None, "single", "multiple", "judge"):
+            self.unsupported_kind = named  # a kind from the sheet's legend, e.g. 简答题
+            return None
+        if named is None and norm.unsupported_type(written):
+            self.unsupported_kind = norm.unsupported_type(written)
+            return None
         if named is None:
             self.problem("unknown_type", "type", value=written)
         elif sheet_type and named != sheet_type:
@@ -236,9 +376,39 @@ class _RowReader:
                          maximum=MAX_OPTIONS)
         return options
 
+    def pictures(self) -> None:
+        for role in self.columns.roles:
+            if role.startswith("image") and self.text(role):
+                self.problem("picture_not_imported", role)
+
+    def flagged_answer(self) -> str:
+        """Letters of the options whose right/wrong column says right."""
+        letters = ""
+        for key in OPTION_KEYS + EXTRA_OPTION_KEYS:
+            if f"flag_{key}" not in self.columns.roles:
+                continue
+            meaning = norm.flag(self.text(f"flag_{key}"))
+            if meaning is None:
+                self.problem("flag_unrecognised", f"flag_{key}",
+                             value=self.text(f"flag_{key}"))
+            elif meaning:
+                letters += key
+        return letters
+
     def answer(self, qtype: str | None, options: list[str]) -> tuple[str | None, list[str]]:
         """The normalised answer (None if wrong) and the options the draft keeps."""
+        if self.answer_reported:
+            return None, options
         written = self.text("answer")
+        if not written and any(role.startswith("flag_") for role in self.columns.roles):
+            before = len(self.issues)
+            written = self.flagged_answer()
+            if len(self.issues) > before:
+                return None, options
+            if not written:
+                self.problem("no_option_marked_right", next(
+                    role for role in self.columns.roles if role.startswith("flag_")))
+                return None, options
         if qtype == "judge":
             return self.judge_answer(written, options), list(JUDGE_OPTIONS)
         if not written:

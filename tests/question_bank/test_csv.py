@@ -132,7 +132,7 @@ def location_of(row: str):
     ("单选,,甲,乙,,,A,,,", "missing_stem", "题干"),
     (f"单选,{'长' * 1001},甲,乙,,,A,,,", "stem_too_long", "题干"),
     (",题,甲,乙,,,A,,,", "missing_type", "题型"),
-    ("填空,题,甲,乙,,,A,,,", "unknown_type", "题型"),
+    ("看图,题,甲,乙,,,A,,,", "unknown_type", "题型"),
     ("单选,题,甲,,,,A,,,", "too_few_options", "选项A"),
     ("单选,题,甲,乙,,丁,A,,,", "option_gap", "选项C"),
     (f"单选,题,甲,{'长' * 501},,,A,,,", "option_too_long", "选项B"),
@@ -160,8 +160,8 @@ def test_answer_naming_a_missing_option_quotes_the_letter_and_the_range():
 
 
 def test_an_unknown_type_is_quoted_in_the_message():
-    result = parse_bytes(csv_bytes("填空题,题,甲,乙,,,A,,,"), "b.csv")
-    assert "'填空题'" in result.errors[0].message and result.errors[0].params == {"value": "填空题"}
+    result = parse_bytes(csv_bytes("看图题,题,甲,乙,,,A,,,"), "b.csv")
+    assert "'看图题'" in result.errors[0].message and result.errors[0].params == {"value": "看图题"}
 
 
 def test_more_than_six_options_is_an_error():

@@ -142,7 +142,7 @@ def test_blank_rows_in_the_middle_are_skipped_and_rows_keep_their_excel_numbers(
     (["单选", None, "甲", "乙", None, None, "A"], "missing_stem", "题干"),
     (["单选", "题", "甲", "乙", None, "丁", "A"], "option_gap", "选项C"),
     (["多选", "题", "甲", "乙", "丙", None, "C"], "multiple_needs_two_answers", "答案"),
-    (["问答", "题", None, None, None, None, "对"], "unknown_type", "题型"),
+    (["看图", "题", None, None, None, None, "对"], "unknown_type", "题型"),
     (["判断", "题", None, None, None, None, "不一定"], "judge_answer_unrecognised", "答案"),
 ])
 def test_mistakes_name_the_sheet_row_and_column(row, code, field):
