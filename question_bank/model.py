@@ -28,86 +28,91 @@ class QuestionType(enum.StrEnum):
     judge = "judge"
 
 
+def N_(message: str) -> str:
+    """Marks a message for the translation catalog (`make messages`); the app translates it
+    where it is shown, so this package stays free of Flask."""
+    return message
+
+
 #: English message templates by issue code (str.format placeholders = the issue's params);
 #: the app looks a template up by code to translate it.
 MESSAGES: dict[str, str] = {
     # One row
-    "missing_stem": "The question text is missing.",
-    "stem_too_long": "The question text has {length} characters; the limit is {limit}.",
-    "missing_type": "The question type is missing (use 单选, 多选 or 判断).",
-    "unknown_type": "Unknown question type '{value}' (use 单选, 多选 or 判断).",
-    "type_conflicts_with_sheet": "The type '{value}' does not match the sheet '{sheet}', "
-                                 "which holds {sheet_type} questions.",
-    "too_few_options": "A choice question needs at least {minimum} options; this one has "
-                       "{count}.",
-    "too_many_options": "A question can have at most {maximum} options (A–F); this one has "
-                        "{count}.",
-    "option_gap": "Option {key} is empty while a later option is filled in.",
-    "option_too_long": "Option {key} has {length} characters; the limit is {limit}.",
-    "judge_options_unrecognised": "A true/false question's options must be 正确 and 错误 "
-                                  "(or left empty), not '{options}'.",
-    "missing_answer": "The answer is missing.",
-    "answer_unreadable": "The answer '{answer}' is not a list of option letters (e.g. A or "
-                         "A,C).",
-    "answer_not_an_option": "Answer '{letters}' names an option that does not exist "
-                            "(options {first}–{last}).",
-    "single_with_several_answers": "A single-choice question has exactly one answer, not "
-                                   "'{answer}'.",
-    "multiple_needs_two_answers": "A multiple-choice question needs at least 2 correct "
-                                  "answers, not '{answer}'.",
-    "judge_answer_unrecognised": "The true/false answer '{answer}' is not recognised "
-                                 "(use 对/错, 正确/错误, √/×, T/F).",
-    "difficulty_unrecognised": "The difficulty '{value}' is not recognised (use 易, 中 or 难).",
-    "duplicate_in_file": "The same question already appears in row {first_row}; this copy "
-                         "is skipped.",
-    "duplicate_in_other_sheet": "The same question already appears in sheet '{first_sheet}', "
-                                "row {first_row}; this copy is skipped.",
+    "missing_stem": N_("The question text is missing."),
+    "stem_too_long": N_("The question text has {length} characters; the limit is {limit}."),
+    "missing_type": N_("The question type is missing (use 单选, 多选 or 判断)."),
+    "unknown_type": N_("Unknown question type '{value}' (use 单选, 多选 or 判断)."),
+    "type_conflicts_with_sheet": N_("The type '{value}' does not match the sheet '{sheet}', "
+                                    "which holds {sheet_type} questions."),
+    "too_few_options": N_("A choice question needs at least {minimum} options; this one has "
+                          "{count}."),
+    "too_many_options": N_("A question can have at most {maximum} options (A–F); this one has "
+                           "{count}."),
+    "option_gap": N_("Option {key} is empty while a later option is filled in."),
+    "option_too_long": N_("Option {key} has {length} characters; the limit is {limit}."),
+    "judge_options_unrecognised": N_("A true/false question's options must be 正确 and 错误 "
+                                     "(or left empty), not '{options}'."),
+    "missing_answer": N_("The answer is missing."),
+    "answer_unreadable": N_("The answer '{answer}' is not a list of option letters (e.g. A or "
+                            "A,C)."),
+    "answer_not_an_option": N_("Answer '{letters}' names an option that does not exist (options "
+                               "{first}–{last})."),
+    "single_with_several_answers": N_("A single-choice question has exactly one answer, not "
+                                      "'{answer}'."),
+    "multiple_needs_two_answers": N_("A multiple-choice question needs at least 2 correct "
+                                     "answers, not '{answer}'."),
+    "judge_answer_unrecognised": N_("The true/false answer '{answer}' is not recognised (use "
+                                    "对/错, 正确/错误, √/×, T/F)."),
+    "difficulty_unrecognised": N_("The difficulty '{value}' is not recognised (use 易, 中 or 难)."),
+    "duplicate_in_file": N_("The same question already appears in row {first_row}; this copy is "
+                            "skipped."),
+    "duplicate_in_other_sheet": N_("The same question already appears in sheet '{first_sheet}', "
+                                   "row {first_row}; this copy is skipped."),
     # The whole file
-    "missing_header": "No header row was found in the first {search_rows} rows; it needs the "
-                      "columns {columns}.",
-    "missing_type_column": "The header row has no 题型 (type) column and the sheet name does "
-                           "not give the type.",
-    "empty_file": "The file holds no questions.",
-    "not_a_spreadsheet": "The file is not a readable {expected} file; upload an .xlsx "
-                         "workbook, a CSV file, or a GIFT, Aiken or Moodle XML export.",
-    "encrypted_file": "The file is encrypted or in the old .xls format; save it as .xlsx "
-                      "without a password.",
-    "zip_bomb": "The file unpacks to far more data than a question bank holds; refused.",
-    "file_too_large": "The file is larger than {limit_mb} MB.",
-    "file_unreadable": "The file could not be opened.",
-    "too_many_rows": "The file has more than {limit} rows of questions; split it.",
-    "bad_encoding": "The file's text encoding is neither UTF-8 nor GBK/GB18030; save it as "
-                    "CSV UTF-8.",
-    "bad_csv": "The CSV file is malformed near line {line}.",
-    "unknown_format": "Unknown file format '{fmt}' (known: {known}).",
-    "unsupported_question": "A {kind} question cannot be asked in the contest (only single "
-                            "choice, multiple choice and true/false); import with "
-                            "--skip-unsupported to leave it out.",
+    "missing_header": N_("No header row was found in the first {search_rows} rows; it needs the "
+                         "columns {columns}."),
+    "missing_type_column": N_("The header row has no 题型 (type) column and the sheet name does "
+                              "not give the type."),
+    "empty_file": N_("The file holds no questions."),
+    "not_a_spreadsheet": N_("The file is not a readable {expected} file; upload an .xlsx "
+                            "workbook, a CSV file, or a GIFT, Aiken or Moodle XML export."),
+    "encrypted_file": N_("The file is encrypted or in the old .xls format; save it as .xlsx "
+                         "without a password."),
+    "zip_bomb": N_("The file unpacks to far more data than a question bank holds; refused."),
+    "file_too_large": N_("The file is larger than {limit_mb} MB."),
+    "file_unreadable": N_("The file could not be opened."),
+    "too_many_rows": N_("The file has more than {limit} rows of questions; split it."),
+    "bad_encoding": N_("The file's text encoding is neither UTF-8 nor GBK/GB18030; save it as "
+                       "CSV UTF-8."),
+    "bad_csv": N_("The CSV file is malformed near line {line}."),
+    "unknown_format": N_("Unknown file format '{fmt}' (known: {known})."),
+    "unsupported_question": N_("A {kind} question cannot be asked in the contest (only single "
+                               "choice, multiple choice and true/false); import with "
+                               "--skip-unsupported to leave it out."),
     # Text formats (GIFT, Aiken, Moodle XML)
-    "duplicate_at_line": "The same question already appears at line {first_line}; this copy "
-                         "is skipped.",
-    "gift_unclosed": "The answers' opening brace {{ has no closing brace }}.",
-    "gift_two_answer_blocks": "A question has more than one answer block {{…}}.",
-    "gift_answers_unreadable": "The answers must each start with = (right) or ~ (wrong).",
-    "gift_no_right_answer": "No answer is marked right.",
-    "aiken_option_before_question": "An option comes before any question text.",
-    "aiken_answer_before_question": "An ANSWER line comes before any question text.",
-    "aiken_not_finished": "The question has no ANSWER line before the next question starts.",
-    "aiken_answer_unreadable": "The ANSWER '{answer}' is not one option letter.",
-    "aiken_option_out_of_order": "Option {key} comes where option {expected} was expected.",
-    "xml_malformed": "The XML is malformed: {reason}.",
-    "xml_declarations": "The XML declares a document type or entities, which are not "
-                        "accepted.",
-    "xml_not_moodle": "The XML is not a Moodle question export (no <quiz> element).",
-    "xml_bad_fraction": "The grade {value} is not one Moodle allows (100, 50, 33.33333, 25, "
-                        "0, ...).",
+    "duplicate_at_line": N_("The same question already appears at line {first_line}; this copy "
+                            "is skipped."),
+    "gift_unclosed": N_("The answers' opening brace {{ has no closing brace }}."),
+    "gift_two_answer_blocks": N_("A question has more than one answer block {{…}}."),
+    "gift_answers_unreadable": N_("The answers must each start with = (right) or ~ (wrong)."),
+    "gift_no_right_answer": N_("No answer is marked right."),
+    "aiken_option_before_question": N_("An option comes before any question text."),
+    "aiken_answer_before_question": N_("An ANSWER line comes before any question text."),
+    "aiken_not_finished": N_("The question has no ANSWER line before the next question starts."),
+    "aiken_answer_unreadable": N_("The ANSWER '{answer}' is not one option letter."),
+    "aiken_option_out_of_order": N_("Option {key} comes where option {expected} was expected."),
+    "xml_malformed": N_("The XML is malformed: {reason}."),
+    "xml_declarations": N_("The XML declares a document type or entities, which are not accepted."),
+    "xml_not_moodle": N_("The XML is not a Moodle question export (no <quiz> element)."),
+    "xml_bad_fraction": N_("The grade {value} is not one Moodle allows (100, 50, 33.33333, 25, "
+                           "0, ...)."),
     # Other exam systems' sheets: right/wrong per option, one row per option, pictures
-    "flag_unrecognised": "The mark '{value}' does not say whether the option is right (use "
-                         "1 or 0, 是 or 否, √ or ×).",
-    "no_option_marked_right": "No option is marked right.",
-    "option_row_before_question": "An option row comes before the first question's row.",
-    "picture_not_imported": "Pictures are not imported; put the question in words or leave "
-                            "the picture cell empty.",
+    "flag_unrecognised": N_("The mark '{value}' does not say whether the option is right (use 1 "
+                            "or 0, 是 or 否, √ or ×)."),
+    "no_option_marked_right": N_("No option is marked right."),
+    "option_row_before_question": N_("An option row comes before the first question's row."),
+    "picture_not_imported": N_("Pictures are not imported; put the question in words or leave "
+                               "the picture cell empty."),
 }
 
 #: Codes that do not stop an import: the row is skipped and counted.

@@ -44,8 +44,9 @@ def test_api_errors_follow_the_accept_language(client):
 
 
 def test_every_user_facing_string_has_a_chinese_translation():
-    method_map = [("quiz/**.py", "python"), ("templates/**.html", "jinja2")]
-    keywords = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None}
+    method_map = [("quiz/**.py", "python"), ("question_bank/**.py", "python"),
+                  ("templates/**.html", "jinja2")]
+    keywords = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "N_": None}
     found = {
         message[2] if isinstance(message[2], str) else message[2][0]
         for message in extract_from_dir(str(ROOT), method_map, keywords=keywords)
@@ -54,3 +55,30 @@ def test_every_user_facing_string_has_a_chinese_translation():
         catalog = read_po(po)
     translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
     assert found - translated == set()
+
+
+def test_import_messages_keep_their_placeholders_in_chinese():
+    import re
+
+    from question_bank import MESSAGES
+
+    with (ROOT / "translations/zh/LC_MESSAGES/messages.po").open("rb") as po:
+        catalog = read_po(po)
+    for code, template in MESSAGES.items():
+        translated = catalog.get(template).string
+        assert set(re.findall(r"{\w+}", translated)) == set(re.findall(r"{\w+}", template)), code
+
+
+def test_an_import_issue_reads_in_the_users_language(app):
+    from question_bank import ImportIssue
+    from quiz.services.banks import issue_message, issue_place
+
+    issue = ImportIssue("answer_not_an_option", {"letters": "E", "answer": "E", "first": "A",
+                                                 "last": "D"}, sheet="单选题", row=7, field="答案")
+    with app.test_request_context("/"):
+        assert issue_message(issue) == "答案中的“E”不是已有的选项（选项为 A–D）。"
+        assert issue_place(issue) == "工作表 单选题，第 7 行，列 答案"
+    with app.test_request_context("/?lang=en"):
+        app.preprocess_request()
+        assert issue_message(issue) == issue.message
+        assert issue_place(issue) == "sheet 单选题, row 7, column 答案"
