@@ -89,8 +89,7 @@ def preview(token: str):
     report = banks.preview_pending(pending)
     return render_template("manage/preview.html", pending=pending, report=report,
                            rows=report.plan[:PREVIEW_ROWS], form=ActionForm(),
-                           place=banks.issue_place, message=banks.issue_message,
-                           keys=OPTION_KEYS)
+                           place=banks.issue_place, message=banks.issue_message)
 
 
 @bp.route("/imports/<token>/confirm", methods=["POST"])
@@ -127,7 +126,7 @@ def bank(bank_id: int):
         page=request.args.get("page", 1, type=int),
     )
     return render_template("manage/bank.html", bank=item, page=page, form=ActionForm(),
-                           keys=OPTION_KEYS, args=request.args)
+                           args=request.args)
 
 
 @bp.route("/banks/<int:bank_id>/export.<kind>")
