@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import BytesIO
+from urllib.parse import quote
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -45,7 +46,8 @@ def bank_list():
 
 @bp.route("/banks/template.xlsx")
 def template():
-    return _download(template_xlsx(), XLSX_MIME, _("question-bank-template") + ".xlsx")
+    return _download(template_xlsx(), XLSX_MIME, _("question-bank-template") + ".xlsx",
+                     "question-bank-template.xlsx")
 
 
 @bp.route("/banks/import", methods=["GET", "POST"])
@@ -136,7 +138,7 @@ def export(bank_id: int, kind: str):
     item = banks.get_bank(bank_id)
     mimetype, suffix = EXPORT_KINDS[kind]
     data = banks.export_bytes(banks.export_drafts(item), kind)
-    return _download(data, mimetype, f"{item.name}.{suffix}")
+    return _download(data, mimetype, f"{item.name}.{suffix}", f"bank-{item.id}.{suffix}")
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
@@ -202,6 +204,10 @@ def set_active(question_id: int):
                               url_for(".bank", bank_id=question.bank_id)))
 
 
-def _download(data: bytes, mimetype: str, filename: str):
-    return send_file(BytesIO(data), mimetype=mimetype, as_attachment=True,
-                     download_name=filename, max_age=0)
+def _download(data: bytes, mimetype: str, filename: str, ascii_name: str):
+    """An attachment named `filename` (Chinese is fine), `ascii_name` for old clients."""
+    response = send_file(BytesIO(data), mimetype=mimetype, as_attachment=True,
+                         download_name=ascii_name, max_age=0)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(filename)}')
+    return response

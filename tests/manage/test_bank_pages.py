@@ -61,7 +61,9 @@ def test_the_template_download_is_a_workbook_that_imports_cleanly(client, organi
     response = client.get("/manage/banks/template.xlsx")
     assert response.status_code == 200
     assert response.mimetype.endswith("spreadsheetml.sheet")
-    assert "attachment" in response.headers["Content-Disposition"]
+    disposition = response.headers["Content-Disposition"]
+    assert 'filename="question-bank-template.xlsx"' in disposition
+    assert "filename*=UTF-8''%E9%A2%98%E5%BA%93" in disposition  # 题库导入模板.xlsx
     workbook = openpyxl.load_workbook(io.BytesIO(response.data))
     assert len(workbook.sheetnames) >= 2
     result = question_bank.parse_bytes(response.data, "template.xlsx")
