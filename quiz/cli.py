@@ -171,7 +171,11 @@ def import_bank_command(path: Path, bank_name: str, fmt: str, dry_run: bool, upd
             report = banks.import_parsed(bank_name, result, update=update, dry_run=dry_run,
                                          progress=storing)
     except QuizError as error:
-        raise click.BadParameter(str(error), param_hint="--bank") from None
+        if error.field == "bank":
+            raise click.BadParameter(str(error), param_hint="--bank") from None
+        storing.close()
+        click.echo(str(error), err=True)
+        raise SystemExit(1) from None
     finally:
         storing.close()
     for issue in result.issues:

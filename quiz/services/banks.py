@@ -25,7 +25,7 @@ from ..models import (
     quiz_bank,
 )
 from ..timeutil import utcnow
-from .errors import NotFound, ValidationFailed
+from .errors import ConcurrentChange, NotFound, ValidationFailed
 
 BANK_NAME_MAX_LENGTH = 100
 #: Rows per INSERT/UPDATE batch when storing a file, and per progress report.
@@ -173,6 +173,15 @@ def import_parsed(bank_name: str, result: ParseResult, *, update: bool = False,
     report = plan_import(bank_name, result, update=update)
     if dry_run or not result.ok:
         return report
+    try:
+        return _store(report, progress)
+    except sa.exc.IntegrityError:
+        # Another import created the bank or added the same question meanwhile (PostgreSQL;
+        # on SQLite the write transaction serialises imports): the caller rolls back.
+        raise ConcurrentChange() from None
+
+
+def _store(report: ImportReport, progress: StoreProgress | None) -> ImportReport:
     bank = get_or_create_bank(report.bank_name)
     report.bank_id = bank.id
     existing = _existing(bank.id)

@@ -112,3 +112,12 @@ class AttemptFinished(QuizError):
     code = "attempt_finished"
     status = 409
     default_message = _l("This attempt has already been submitted.")
+
+
+class ConcurrentChange(QuizError):
+    code = "concurrent_change"
+    status = 409
+    default_message = _l(
+        "Someone else changed the same question bank at the same moment; nothing was stored. "
+        "Please try again."
+    )

@@ -227,3 +227,16 @@ def test_searching_a_bank_filters_by_text_type_category_and_status(db):
     page = banks.search_questions(bank, per_page=2, page=2)
     assert (page.pages, len(page.questions)) == (2, 1)
     assert page.categories == ["消防", "用电"]
+
+
+def test_an_import_that_collides_with_a_concurrent_one_stores_nothing(db, monkeypatch):
+    from quiz.services.errors import ConcurrentChange
+
+    do_import(csv_file(*ROWS))
+    # As if another import had added the same questions after this one looked at the bank.
+    monkeypatch.setattr(banks, "_existing", lambda bank_id: {})
+    extra = "单选,新题：灭火器应放在,走廊,床下,,,A,,,"
+    with pytest.raises(ConcurrentChange):
+        do_import(csv_file(*ROWS, extra))
+    monkeypatch.undo()
+    assert len(stored(db)) == 3
