@@ -5,9 +5,15 @@
     B) 119
     ANSWER: B
 
-A question is its stem (one or more lines), options `A.` or `A)` (the space after the mark
-may be missing), and `ANSWER: X`. Problems are placed on the line where they show, as
-Moodle's importer places them.
+A question is its stem, options `A.` or `A)` and `ANSWER: X`; blank lines before an option or
+the ANSWER line do not matter. As in Moodle's importer (question/format/aiken/format.php)
+the space after the mark may be missing (`A)Correct` is an option), and every question is
+single choice. Unlike Moodle, a stem may run over several lines, as long as they follow one
+another: a line of text after a blank line, while a question has no options yet, starts the
+next question and the unfinished one is reported there (Moodle: "question not completed
+before next question start"). Problems are placed on the line where they show, as Moodle's
+importer places them; a question's own problems (e.g. an ANSWER that names no option) on the
+line it starts.
 """
 
 from __future__ import annotations
@@ -42,14 +48,19 @@ def read_aiken(data: bytes, options: ReadOptions | None = None) -> ParseResult:
     stem: list[str] = []
     choices: list[str] = []
     start = 0
+    broken = False  # an option out of order was reported: the question is not kept
+    gap = False  # a blank line since the last line of text
 
     def reset() -> None:
+        nonlocal broken
         stem.clear()
         choices.clear()
+        broken = False
 
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         if not line:
+            gap = True
             continue
         answer = _ANSWER.match(line)
         option = _OPTION.match(line)
@@ -62,25 +73,27 @@ def read_aiken(data: bytes, options: ReadOptions | None = None) -> ParseResult:
                 letter = answer.group(1).strip()
                 if not re.fullmatch(r"[A-Za-z]", letter):
                     found.error("aiken_answer_unreadable", number, answer=letter)
-                else:
+                elif not broken:
                     found.add(start, qtype="single", stem=" ".join(stem), options=list(choices),
                               answer=letter.upper())
             reset()
         elif option and stem:
             expected = OPTION_KEYS[len(choices)] if len(choices) < len(OPTION_KEYS) else "?"
-            if option.group(1) != expected:
+            if option.group(1) != expected and not broken:
                 found.error("aiken_option_out_of_order", number, key=option.group(1),
                             expected=expected)
+                broken = True
             choices.append(option.group(2).strip())
         elif option:
             found.error("aiken_option_before_question", number)
         else:
-            if choices:  # a new stem while the last question waits for its ANSWER line
+            if choices or (stem and gap):  # the last question still waits for its ANSWER
                 found.error("aiken_not_finished", number)
                 reset()
             if not stem:
                 start = number
             stem.append(line)
+        gap = False
     if stem:
         found.error("aiken_not_finished", start)
     return found.finish()

@@ -1,29 +1,55 @@
 """GIFT, Moodle's text format: reading the kinds a contest asks, and writing a bank as GIFT.
 
-Read: multiple choice (`=right ~wrong`) as single choice; multiple response (`~%50%a
-~%50%b ~%-100%c`: the options with a positive weight are the right ones) as multiple choice;
-`{T}`/`{TRUE}`/`{F}`/`{FALSE}` as true/false. General feedback (`####...`) becomes the
-explanation; per-answer feedback (`#...`) is dropped. `$CATEGORY: a/b/c` sets the category of
-the questions after it to its last part ("c"). `[html]`, `[moodle]`, `[plain]` and
-`[markdown]` markers are dropped and the text is kept as it is: HTML stays text. Essay,
-matching, numerical, short answer and description items are reported as unsupported, by line.
+Items are separated by blank lines; whole-line `//` comments are dropped. The kind of an
+item follows Moodle's importer (question/format/gift/format.php), in its order:
+
+- no braces: a description; `{}`: an essay; `{#...}`: numerical;
+- a `~` in the braces: multiple choice. With an `=` answer it is Moodle's "one answer"
+  question and becomes single choice: the right option is the full-credit one (`=`, or a
+  weight of 100%); partial-credit options (`~%50%x`) count as wrong, the contest has no
+  partial credit. Without an `=` it is Moodle's "multiple answers" question and becomes
+  multiple choice: every option with a positive weight (`~%50%a ~%50%b ~%-100%c`) is right;
+  if only one has, it is single choice;
+- `=` and `->` (and no `~`): matching; `T`, `TRUE`, `F`, `FALSE` (any case): true/false;
+  anything else (`{=a =b}`, `{=%50%a}`, `{119}`): short answer.
+
+Description, essay, numerical, matching and short answer are reported as unsupported, by
+line. Text after the braces makes a "missing word" question: the blank is written （ ）.
+General feedback (`####...`, the last one) becomes the explanation; per-answer feedback
+(`#...`) is dropped. `::title::` is dropped. `[html]`, `[moodle]`, `[plain]` and
+`[markdown]` markers are dropped and the text is kept as it is: HTML stays text.
+Escapes: `\\~ \\= \\# \\{ \\} \\:` give the character, `\\n` a newline, `\\\\` a backslash.
+
+Categories: `$CATEGORY: $course$/top/消防安全` sets the category of the questions after it to
+the path's last part ("消防安全"); `//` in a path is a `/` inside a name, as in Moodle.
+
+The writer adds `// difficulty: N` before a question whose difficulty is not 2: Moodle
+ignores the comment, `read_gift` reads it back.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 
 from .model import OPTION_KEYS, ParseResult, QuestionDraft, QuestionType, ReadOptions
 from .textformat import Collector, text_of
 
 #: Characters GIFT gives a meaning; a backslash makes them plain text.
 SPECIAL = "~=#{}:"
+# Escaped characters stand in for themselves while an item is taken apart (as Moodle does
+# with its "&&058;" placeholders): code points from the Supplementary Private Use Area-B.
+_HELD = {char: chr(0x10FF00 + i) for i, char in enumerate("\\" + SPECIAL + "n")}
+_RELEASE = {held: ("\n" if char == "n" else char) for char, held in _HELD.items()}
+_ESCAPE = re.compile(r"\\([\\~=#{}:n])")
+_RELEASED = re.compile("[" + "".join(_RELEASE) + "]")
 _FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
-_TITLE = re.compile(r"^\s*::(.*?)::", re.DOTALL)
-_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
+_WEIGHT = re.compile(r"^\s*%(-?\d+(?:\.\d*)?)%")
+_DIFFICULTY = re.compile(r"^//\s*difficulty\s*:\s*([123])\s*$", re.IGNORECASE)
 _TRUE = {"t", "true"}
 _FALSE = {"f", "false"}
+FULL_CREDIT = 100.0
 
 
 def looks_like_gift(data: bytes) -> bool:
@@ -36,87 +62,62 @@ def looks_like_gift(data: bytes) -> bool:
     return bool(re.search(r"\{\s*(?:[=~]|#|T\s*\}|F\s*\}|TRUE|FALSE)", head))
 
 
-def _unescape(text: str) -> str:
-    out, i = [], 0
-    while i < len(text):
-        char = text[i]
-        if char == "\\" and i + 1 < len(text):
-            nxt = text[i + 1]
-            if nxt in SPECIAL:
-                out.append(nxt)
-                i += 2
-                continue
-            if nxt == "n":
-                out.append("\n")
-                i += 2
-                continue
-        out.append(char)
-        i += 1
-    return "".join(out)
+def _hold(text: str) -> str:
+    """Escaped characters replaced by stand-ins, so that they mean nothing to the parser."""
+    return _ESCAPE.sub(lambda m: _HELD[m.group(1)], text)
 
 
-def _split_unescaped(text: str, marks: str) -> list[tuple[str, str]]:
-    """Split at unescaped `marks`: [(mark or "", text after it up to the next mark)]."""
-    parts: list[tuple[str, str]] = []
-    mark, current, i = "", [], 0
-    while i < len(text):
-        char = text[i]
-        if char == "\\" and i + 1 < len(text):
-            current.append(text[i:i + 2])
-            i += 2
-            continue
-        if char in marks:
-            parts.append((mark, "".join(current)))
-            mark, current = char, []
-        else:
-            current.append(char)
-        i += 1
-    parts.append((mark, "".join(current)))
-    return parts
-
-
-def _find_unescaped(text: str, char: str, start: int = 0) -> int:
-    i = start
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] == char:
-            return i
-        i += 1
-    return -1
+def _release(text: str) -> str:
+    return _RELEASED.sub(lambda m: _RELEASE[m.group(0)], text)
 
 
 def _plain(text: str) -> str:
-    """Drop a format marker, undo escapes, strip."""
-    return _unescape(_FORMAT.sub("", text, count=1)).strip()
+    """A piece of an item as text: format marker dropped, escapes undone, stripped."""
+    return _release(_FORMAT.sub("", text.strip(), count=1)).strip()
 
 
 def _category(path: str) -> str:
-    parts = [part for part in path.strip().split("/") if part.strip()]
-    parts = [part for part in parts if not re.fullmatch(r"\$\w+\$", part.strip())]
-    return parts[-1].strip() if parts else ""
+    """The last part of a Moodle category path; `//` is a slash inside a part."""
+    parts = [part.replace("\x00", "/").strip() for part in path.replace("//", "\x00").split("/")]
+    parts = [part for part in parts if part and not re.fullmatch(r"\$\w+\$", part)]
+    return parts[-1] if parts else ""
 
 
-def _blocks(text: str) -> Iterable[tuple[int, str]]:
-    """(first line number, text) of each item: items are separated by blank lines (as in
-    Moodle, a blank line ends an item even inside braces); comment lines are dropped."""
-    lines: list[str] = []
-    start = 0
+@dataclass
+class _Item:
+    """One blank-line separated item: its lines (comments left out) with their numbers."""
+
+    lines: list[tuple[int, str]]
+    difficulty: str = ""
+
+    @property
+    def line(self) -> int:
+        return self.lines[0][0]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(text for _, text in self.lines)
+
+
+def _items(text: str) -> Iterator[_Item]:
+    """Items are separated by blank lines (as in Moodle, a blank line ends an item even
+    inside braces); comment lines are dropped, a `// difficulty: N` one is kept aside."""
+    item = _Item([])
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         if stripped.startswith("//"):
+            level = _DIFFICULTY.match(stripped)
+            if level:
+                item.difficulty = level.group(1)
             continue
         if not stripped:
-            if lines:
-                yield start, "\n".join(lines)
-                lines = []
+            if item.lines:
+                yield item
+                item = _Item([])
             continue
-        if not lines:
-            start = number
-        lines.append(line)
-    if lines:
-        yield start, "\n".join(lines)
+        item.lines.append((number, line))
+    if item.lines:
+        yield item
 
 
 def read_gift(data: bytes, options: ReadOptions | None = None) -> ParseResult:
@@ -127,129 +128,153 @@ def read_gift(data: bytes, options: ReadOptions | None = None) -> ParseResult:
         return result
     found = Collector(result, options or ReadOptions())
     category = ""
-    for line, block in _blocks(text):
-        stripped = block.strip()
-        if stripped.startswith("$CATEGORY:"):
-            category = _category(stripped[len("$CATEGORY:"):].split("\n", 1)[0])
-            rest = stripped.split("\n", 1)[1] if "\n" in stripped else ""
-            if not rest.strip():
+    for item in _items(text):
+        first = item.lines[0][1].strip()
+        if first.startswith("$CATEGORY:"):
+            category = _release(_category(_hold(first[len("$CATEGORY:"):])))
+            item.lines = item.lines[1:]  # a question may follow without a blank line
+            if not item.lines:
                 continue
-            line, block = line + 1, rest
-        _read_item(block, line, category, found)
+        before = len(result.drafts)
+        _read_item(_hold(item.text.strip()), item.line, category, found)
+        if item.difficulty and len(result.drafts) > before:
+            result.drafts[-1] = replace(result.drafts[-1], difficulty=int(item.difficulty))
     return found.finish()
 
 
-def _read_item(block: str, line: int, category: str, found: Collector) -> None:
-    body = _TITLE.sub("", block, count=1)
-    opening = _find_unescaped(body, "{")
-    if opening < 0:
+def _without_title(text: str) -> str:
+    if not text.startswith("::"):
+        return text
+    end = text.find("::", 2)
+    # Moodle: without a closing "::" the opening one is dropped and the rest is the text.
+    return text[2:] if end < 0 else text[end + 2:]
+
+
+def _read_item(text: str, line: int, category: str, found: Collector) -> None:
+    body = _without_title(text)
+    opening, closing = body.find("{"), body.find("}")
+    if opening < 0 and closing < 0:
         found.unsupported("description", line)
         return
-    closing = _find_unescaped(body, "}", opening + 1)
-    if closing < 0:
+    if opening < 0 or closing < opening:
         found.error("gift_unclosed", line)
         return
     after = body[closing + 1:].strip()
-    if after and _find_unescaped(after, "{") >= 0:
+    if "{" in after or "}" in after:
         found.error("gift_two_answer_blocks", line)
         return
     stem = _plain(body[:opening])
     if after:  # "missing word": the blank stands where the answers were
         stem = f"{stem}（ ）{_plain(after)}".strip()
-    answers = body[opening + 1:closing]
-    answers, general = _general_feedback(answers)
-    explanation = _plain(general)
-    bare = answers.strip()
-    if not bare:
-        found.unsupported("essay", line)
-        return
-    if bare.startswith("#"):
-        found.unsupported("numerical", line)
-        return
-    truth = _unescape(_split_unescaped(bare, "#")[0][1]).strip().lower()
-    if truth in _TRUE | _FALSE:
+    answers = body[opening + 1:closing].strip()
+    general = answers.rfind("####")
+    explanation = ""
+    if general >= 0:
+        answers, explanation = answers[:general].strip(), _plain(answers[general + 4:])
+    kind = _kind(answers)
+    if kind == "judge":
+        truth = _plain(answers.split("#", 1)[0]).lower()
         found.add(line, qtype="judge", stem=stem, options=[], category=category,
                   answer="A" if truth in _TRUE else "B", explanation=explanation)
-        return
-    choices = [(mark, value) for mark, value in _split_unescaped(bare, "=~") if mark]
-    if not choices or _split_unescaped(bare, "=~")[0][1].strip():
+    elif kind == "choice":
+        _read_choice(answers, line, stem, explanation, category, found)
+    else:
+        found.unsupported(kind, line)
+
+
+def _kind(answers: str) -> str:
+    """What Moodle makes of an answer block: "choice", "judge" or a kind we cannot ask."""
+    if not answers:
+        return "essay"
+    if answers.startswith("#"):
+        return "numerical"
+    if "~" in answers:
+        return "choice"
+    if "=" in answers and "->" in answers:
+        return "matching"
+    if _plain(answers.split("#", 1)[0]).lower() in _TRUE | _FALSE:
+        return "judge"
+    return "short answer"
+
+
+def _read_choice(answers: str, line: int, stem: str, explanation: str, category: str,
+                 found: Collector) -> None:
+    pieces = re.split(r"([=~])", answers)
+    if pieces[0].strip():  # text before the first answer's = or ~
         found.error("gift_answers_unreadable", line)
         return
-    if any("->" in value for _, value in choices):
-        found.unsupported("matching", line)
-        return
-    if all(mark == "=" for mark, _ in choices):
-        found.unsupported("short answer", line)
-        return
-    texts, right = [], []
-    for index, (mark, value) in enumerate(choices):
-        answer_text = _split_unescaped(value, "#")[0][1]
-        weight_match = _WEIGHT.match(answer_text.strip())
-        if weight_match:
-            weight = float(weight_match.group(1))
-            answer_text = answer_text.strip()[weight_match.end():]
-        else:
-            weight = 100.0 if mark == "=" else 0.0
-        texts.append(_plain(answer_text))
-        if weight > 0 and index < len(OPTION_KEYS):
-            right.append(OPTION_KEYS[index])
+    texts: list[str] = []
+    weights: list[float] = []
+    for mark, piece in zip(pieces[1::2], pieces[2::2], strict=True):
+        answer = piece.split("#", 1)[0]  # per-answer feedback is dropped
+        weight = FULL_CREDIT if mark == "=" else 0.0
+        given = _WEIGHT.match(answer)
+        if given:
+            weight, answer = float(given.group(1)), answer[given.end():]
+        texts.append(_plain(answer))
+        weights.append(weight)
+    keys = OPTION_KEYS + "?" * max(0, len(texts) - len(OPTION_KEYS))
+    if "=" in answers:  # Moodle's "one answer" question
+        right = [key for key, weight in zip(keys, weights, strict=False)
+                 if weight >= FULL_CREDIT]
+    else:  # Moodle's "multiple answers" question
+        right = [key for key, weight in zip(keys, weights, strict=False) if weight > 0]
     if not right:
         found.error("gift_no_right_answer", line)
         return
-    weighted = any(_WEIGHT.match(value.strip()) and mark == "~" for mark, value in choices)
-    qtype = "multiple" if weighted and len(right) > 1 else "single"
-    found.add(line, qtype=qtype, stem=stem, options=texts, answer="".join(right),
+    qtype = "single" if "=" in answers or len(right) == 1 else "multiple"
+    found.add(line, qtype=qtype, stem=stem, options=texts,
+              answer="".join(key for key in right if key != "?"),
               explanation=explanation, category=category)
-
-
-def _general_feedback(answers: str) -> tuple[str, str]:
-    """Split `####general feedback` off the answer block."""
-    i = 0
-    while i < len(answers):
-        if answers[i] == "\\":
-            i += 2
-            continue
-        if answers.startswith("####", i):
-            return answers[:i], answers[i + 4:]
-        i += 1
-    return answers, ""
 
 
 # Writing ---------------------------------------------------------------------------------
 
 def _escape(text: str) -> str:
-    escaped = "".join("\\" + char if char in SPECIAL else char for char in text)
-    return escaped.replace("\n", "\\n")
+    escaped = "".join("\\" + char if char in "\\" + SPECIAL else char for char in text)
+    return escaped.replace("\r", "").replace("\n", "\\n")
+
+
+def _text(text: str) -> str:
+    """A piece of a question as GIFT: escaped; `[plain]` first if it starts like a format
+    marker or an answer weight, so that these are read back as text."""
+    escaped = _escape(text)
+    return "[plain]" + escaped if text[:1] in ("[", "%") else escaped
 
 
 def _weight(count: int) -> str:
-    return f"{100 / count:.5f}".rstrip("0").rstrip(".")
+    return f"{FULL_CREDIT / count:.5f}".rstrip("0").rstrip(".")
+
+
+def _category_line(category: str) -> str:
+    return "$CATEGORY: " + " ".join(category.split()).replace("/", "//")
 
 
 def write_gift(drafts: Iterable[QuestionDraft]) -> str:
-    """The drafts as GIFT that `read_gift` reads back to the same questions (difficulty
-    aside: GIFT has no place for it)."""
+    """The drafts as GIFT that `read_gift` reads back to the same questions, difficulty
+    included (in a comment Moodle ignores)."""
     out: list[str] = []
-    category = None
+    category = ""
     for number, draft in enumerate(drafts, start=1):
         if draft.category != category:
             category = draft.category
-            out.append(f"$CATEGORY: {category.replace(chr(10), ' ')}\n")
-        lines = [f"::Q{number}:: {_escape(draft.stem)} {{"]
+            out.append(_category_line(category) + "\n")
+        lines = [f"// difficulty: {draft.difficulty}"] if draft.difficulty != 2 else []
+        lines.append(f"::Q{number}:: {_text(draft.stem)} {{")
         qtype = QuestionType(draft.type)
         if qtype is QuestionType.judge:
-            lines.append("TRUE" if draft.answer == "A" else "FALSE")
+            lines.append("\tTRUE" if draft.answer == "A" else "\tFALSE")
         else:
             right = set(draft.answer)
             weight = _weight(len(right))
             for key, option in zip(OPTION_KEYS, draft.options, strict=False):
                 if qtype is QuestionType.single:
-                    lines.append(("=" if key in right else "~") + _escape(option))
+                    mark = "=" if key in right else "~"
                 else:
                     mark = f"~%{weight}%" if key in right else "~%-100%"
-                    lines.append(mark + _escape(option))
+                lines.append("\t" + mark + _text(option))
         if draft.explanation:
-            lines.append("####" + _escape(draft.explanation))
+            lines.append("\t####" + _text(draft.explanation))
         lines.append("}\n")
         out.append("\n".join(lines))
     return "\n".join(out)

@@ -1,10 +1,27 @@
 """Moodle XML: multichoice (single and multiple) and truefalse questions, with categories.
 
-`<question type="category">` sets the category of the questions after it to the last part of
-its path (`$course$/Iota/Kappa` gives "Kappa"). `<generalfeedback>` becomes the explanation.
-Texts are kept as written, HTML included: they are shown as text, never as markup. Other
-question types are reported as unsupported, by the line of their `<question>` element.
-Document type and entity declarations are refused (no entity expansion, nothing fetched).
+What is read, following Moodle's importer (question/format/xml/format.php):
+
+- `<question type="category">` sets the category of the questions after it to the last part
+  of its path: `$course$/top/Iota/Kappa` gives "Kappa" (`$course$`-like parts and a leading
+  "top" are left out; `//` in a path is a `/` inside a name, as Moodle writes it).
+- `multichoice`: `<single>` true (or absent) gives single choice, false (or 0, or empty) gives
+  multiple choice. Single choice: the right option is the one graded 100%; a partial grade
+  counts as wrong (a contest has no partial credit) and without a 100% answer the question
+  is refused, as Moodle refuses it. Multiple choice: every answer with a positive grade is
+  right, negative and zero grades are wrong.
+- `truefalse`: the answer whose text is "true" says, by its grade, whether the statement is
+  true; answers whose text is neither "true" nor "false" count as true then false, by order.
+- A grade must be one Moodle offers (100, 90, 83.33333, ... 5, 0, with either sign); any
+  other (e.g. 33 for 33.33333) is an error on the line of its `<answer>`.
+- `<generalfeedback>` becomes the explanation. Texts are kept as written, HTML included (in
+  CDATA or escaped): they are shown as text, never as markup.
+- Other question types (essay, matching, shortanswer, numerical, description, cloze...) are
+  reported as unsupported by the line of their `<question>` element; every other issue of a
+  question is placed on that line too.
+
+Security: a document type or entity declaration is refused before anything is expanded (no
+billion laughs, no external entities); nothing is ever fetched.
 """
 
 from __future__ import annotations
@@ -13,20 +30,50 @@ import re
 import xml.parsers.expat
 from dataclasses import dataclass, field
 
-from .model import OPTION_KEYS, ImportIssue, ParseResult, ReadOptions
+from .model import MIN_OPTIONS, ImportIssue, ParseResult, ReadOptions
 from .textformat import Collector
 
 #: The grades Moodle accepts for an answer, in percent (its fraction options, both signs).
 VALID_FRACTIONS = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20,
                    16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0)
 _TOLERANCE = 0.0001
+FULL_MARK = 100.0
+
+_DECLARED_ENCODING = re.compile(rb"\A(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']"
+                                rb"([A-Za-z0-9._-]+)[\"']")
+#: Encodings expat reads by itself; others (GBK, GB2312...) are decoded here first.
+_EXPAT_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "iso-8859-1", "latin-1", "latin1",
+                    "us-ascii", "ascii"}
 
 
 def looks_like_moodle_xml(data: bytes) -> bool:
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not head.startswith(b"<"):
-        return False
-    return b"<quiz" in data[:65536]
+    """XML whose root element is `<quiz>`, after what may come before it: a BOM, the XML
+    declaration, comments, processing instructions and a DOCTYPE (sniffed so that it is
+    refused as XML). A linear scan: no regular expression to backtrack on odd input."""
+    head = data[:65536].removeprefix(b"\xef\xbb\xbf")
+    position = 0
+    while True:
+        while position < len(head) and head[position] in b" \t\r\n":
+            position += 1
+        if head.startswith(b"<quiz", position):
+            return head[position + 5:position + 6] in (b" ", b"\t", b"\r", b"\n", b">", b"/")
+        if head.startswith(b"<?", position):
+            end = head.find(b"?>", position + 2)
+            position = -1 if end < 0 else end + 2
+        elif head.startswith(b"<!--", position):
+            end = head.find(b"-->", position + 4)
+            position = -1 if end < 0 else end + 3
+        elif head.startswith(b"<!DOCTYPE", position):
+            end = head.find(b">", position)
+            subset = head.find(b"[", position)
+            if 0 <= subset and (end < 0 or subset < end):
+                closed = head.find(b"]", subset)
+                end = -1 if closed < 0 else head.find(b">", closed)
+            position = -1 if end < 0 else end + 1
+        else:
+            return False
+        if position < 0:
+            return False
 
 
 @dataclass
@@ -48,16 +95,42 @@ class Node:
         node = self.child(tag)
         if node is None:
             return ""
-        text = node.child("text")
-        return (text.text if text is not None else node.text).strip()
+        return node.own_text()
+
+    def own_text(self) -> str:
+        """This node's `<text>` child's text, or its own text."""
+        text = self.child("text")
+        return (text.text if text is not None else self.text).strip()
 
 
 class _Refused(Exception):
     pass
 
 
+def _utf8(data: bytes) -> bytes:
+    """The document as expat can read it: an encoding it lacks (e.g. GBK) is decoded here
+    and the declaration rewritten; undecodable bytes are left for expat to report."""
+    declared = _DECLARED_ENCODING.match(data[:200])
+    if declared is None or declared.group(1).decode("ascii").lower() in _EXPAT_ENCODINGS:
+        return data
+    encoding = declared.group(1).decode("ascii").lower()
+    # Text that is valid UTF-8 is UTF-8 whatever it declares (GBK text hardly ever is), as
+    # for CSV: decoding it as GB18030 would turn it into other characters without an error.
+    for codec in ("utf-8", "gb18030" if encoding in ("gbk", "gb2312") else encoding):
+        try:
+            text = data.decode(codec)
+            break
+        except (LookupError, UnicodeDecodeError):
+            continue
+    else:
+        return data
+    return re.sub(r"""encoding\s*=\s*["'][^"']*["']""", 'encoding="UTF-8"', text,
+                  count=1).encode("utf-8")
+
+
 def _parse(data: bytes) -> Node:
     parser = xml.parsers.expat.ParserCreate()
+    parser.buffer_text = True  # long texts arrive in one piece
     root = Node("#document", {}, 1)
     stack = [root]
 
@@ -81,7 +154,7 @@ def _parse(data: bytes) -> Node:
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
     parser.ExternalEntityRefHandler = refuse
-    parser.Parse(data, True)
+    parser.Parse(_utf8(data), True)
     return root
 
 
@@ -96,8 +169,11 @@ def _fraction(text: str) -> float | None:
 
 
 def _category(path: str) -> str:
-    parts = [p.strip() for p in path.split("/") if p.strip()]
-    parts = [p for p in parts if not re.fullmatch(r"\$\w+\$", p)]
+    """The last part of a category path, as Moodle splits it (`//` is a `/` in a name)."""
+    parts = [p.replace("//", "/").strip() for p in re.split(r"(?<!/)/(?!/)", path)]
+    parts = [p for p in parts if p and not re.fullmatch(r"\$\w+\$", p)]
+    if parts and parts[0] == "top":
+        parts = parts[1:]
     return parts[-1] if parts else ""
 
 
@@ -110,7 +186,8 @@ def read_moodle_xml(data: bytes, options: ReadOptions | None = None) -> ParseRes
         result.issues.append(ImportIssue("xml_declarations", line=refused.args[0]))
         return result
     except xml.parsers.expat.ExpatError as error:
-        result.issues.append(ImportIssue("xml_malformed", {"reason": str(error)},
+        reason = xml.parsers.expat.ErrorString(error.code) if error.code else str(error)
+        result.issues.append(ImportIssue("xml_malformed", {"reason": reason},
                                          line=error.lineno))
         return result
     quiz = document.child("quiz")
@@ -134,40 +211,58 @@ def read_moodle_xml(data: bytes, options: ReadOptions | None = None) -> ParseRes
 
 
 def _answers(question: Node, found: Collector) -> list[tuple[str, float]] | None:
+    """(text, grade in percent) of each answer; None after reporting a grade Moodle refuses."""
     answers = []
     for answer in question.all("answer"):
-        fraction = _fraction(answer.attrs.get("fraction", "0"))
+        written = answer.attrs.get("fraction", "0")
+        fraction = _fraction(written)
         if fraction is None:
-            found.error("xml_bad_fraction", answer.line, value=answer.attrs.get("fraction"))
+            found.error("xml_bad_fraction", answer.line, value=written)
             return None
-        answers.append((answer.inner("text") if answer.child("text") else answer.text.strip(),
-                        fraction))
+        answers.append((answer.own_text(), fraction))
     return answers
+
+
+def _is_single(question: Node) -> bool:
+    # Moodle: absent means single; "false", "0" or empty mean multiple.
+    node = question.child("single")
+    if node is None:
+        return True
+    return node.own_text().lower() not in ("false", "0", "")
 
 
 def _multichoice(question: Node, category: str, found: Collector) -> None:
     answers = _answers(question, found)
     if answers is None:
         return
-    single = question.inner("single").lower() not in ("false", "0")
-    right = "".join(OPTION_KEYS[i] for i, (_, fraction) in enumerate(answers[:len(OPTION_KEYS)])
-                    if fraction > 0)
+    if len(answers) < MIN_OPTIONS:
+        found.error("too_few_options", question.line, count=len(answers), minimum=MIN_OPTIONS)
+        return
+    single = _is_single(question)
+    right = [index for index, (_, fraction) in enumerate(answers)
+             if (abs(fraction - FULL_MARK) < _TOLERANCE if single else fraction > 0)]
     if not right:
         found.error("gift_no_right_answer", question.line)
         return
+    letters = "".join(chr(ord("A") + i) for i in right)  # past F: too_many_options
     found.add(question.line, qtype="single" if single else "multiple",
               stem=question.inner("questiontext"), options=[text for text, _ in answers],
-              answer=right, explanation=question.inner("generalfeedback"), category=category)
+              answer=",".join(letters), explanation=question.inner("generalfeedback"),
+              category=category)
 
 
 def _truefalse(question: Node, category: str, found: Collector) -> None:
     answers = _answers(question, found)
     if answers is None:
         return
-    truth = None
-    for text, fraction in answers:
-        if fraction > 0:
-            truth = "A" if text.strip().lower() in ("true", "正确", "对") else "B"
+    graded_right = set()
+    for position, (text, fraction) in enumerate(answers[:2]):
+        said = text.strip().lower()
+        if said not in ("true", "false"):
+            said = "true" if position == 0 else "false"
+        if abs(fraction - FULL_MARK) < _TOLERANCE:
+            graded_right.add(said)
+    truth = "A" if "true" in graded_right else "B" if "false" in graded_right else None
     if truth is None:
         found.error("gift_no_right_answer", question.line)
         return

@@ -130,8 +130,8 @@ def difficulty(text: str) -> int | None:
 #: Question kinds other exam systems have and a contest cannot ask: reported as unsupported
 #: (by name) instead of as an unknown type.
 UNSUPPORTED_TYPE_NAMES = {spelling_key(name): name for name in [
-    "填空", "填空题", "简答", "简答题", "问答", "问答题", "论述题", "案例分析题", "计算题",
-    "名词解释", "排序题", "连线题", "匹配题", "主观题", "作文", "essay", "short answer",
+    "填空", "填空题", "简答", "简答题", "问答", "问答题", "论述题", "案例分析题", "分析题",
+    "计算题", "名词解释", "排序题", "连线题", "匹配题", "主观题", "作文", "essay", "short answer",
     "matching", "numerical", "fill in the blank", "cloze",
 ]}
 

@@ -1,4 +1,10 @@
-"""Our template: one row per question, headers by name in any order (CSV and .xlsx alike)."""
+"""Our template: one row per question, headers by name in any order (CSV and .xlsx alike).
+
+Other systems' headers are recognised too (HEADER_ALIASES): 类型/题目/所属知识点..., options
+as 选项一…选项六(内容), a right/wrong column per option (选项一是否正确) when there is no answer
+column, numeric type codes explained above the header or in it ("1单选 2多选 3判断 4简答").
+A header with an option column and a right/wrong column is one row per option: optionrows.py.
+"""
 
 from __future__ import annotations
 
@@ -50,13 +56,19 @@ HEADER_ALIASES: dict[str, list[str]] = {
        for key, numeral in zip(OPTION_KEYS + EXTRA_OPTION_KEYS, NUMERALS, strict=True)},
     # Pictures cannot be imported: a filled picture cell is reported
     "image": ["图片", "题干图片", "试题图片", "image", "picture"],
+    "image_option": ["选项图片", "option image", "option picture"],  # one row per option
     **{f"image_{key}": [f"选项{key}图片", f"选项{numeral}图片"]
        for key, numeral in zip(OPTION_KEYS + EXTRA_OPTION_KEYS, NUMERALS, strict=True)},
     # One row per option: the question's number, the option's text, whether it is right
-    "number": ["题号", "序号", "试题编号", "题目编号", "question no", "no"],
-    "option": ["选项", "选项内容", "option", "option text", "答案选项"],
-    "flag": ["是否正确", "正确与否", "是否正确答案", "是否为正确答案", "正确标识", "correct",
-             "is correct"],
+    "number": ["题号", "序号", "试题编号", "题目编号", "题目序号", "试题序号", "试题id", "题目id",
+               "question no", "question number", "question id", "no"],
+    "option": ["选项", "选项内容", "选项文本", "选项描述", "答案选项", "option", "option text",
+               "choice", "choice text", "answer option"],
+    "flag": ["是否正确", "正确与否", "是否正确答案", "是否为正确答案", "是否答案", "是否正确选项",
+             "正确标识", "对错", "正误", "correct", "is correct", "is answer"],
+    # A second place for the category, used when the category column is blank: ExamStack's
+    # importer files a question under its 知识类, its template also has 所属知识点.
+    "category_alt": ["知识类", "题库", "题库名称", "所属题库", "章节", "所属章节", "科目"],
 }
 _ROLE_BY_KEY = {norm.spelling_key(alias): role
                 for role, aliases in HEADER_ALIASES.items() for alias in aliases}
@@ -83,10 +95,15 @@ class FileContext:
     seen: dict[str, tuple[str | None, int]] = field(default_factory=dict)
     rows_read: int = 0
     stopped: bool = False
+    progress_reported: int = 0  # in blocks of PROGRESS_EVERY rows
 
     def row_done(self) -> None:
+        """Report progress once each time another PROGRESS_EVERY rows have been read (a
+        reader may call this more than once per row)."""
         progress = self.options.progress
-        if progress is not None and self.rows_read % PROGRESS_EVERY == 0:
+        block = self.rows_read // PROGRESS_EVERY
+        if progress is not None and block > self.progress_reported:
+            self.progress_reported = block
             progress(self.rows_read, self.total_rows)
 
 
@@ -137,12 +154,15 @@ def read_table(rows: Iterable[Row], context: FileContext, sheet: str | None = No
         if is_header(roles):
             names = {role: norm.clean(cells[i]) for role, i in roles.items()}
             legend = norm.type_legend(" ".join([*above, names.get("type", "")]))
-            columns = _Columns(roles, names, sheet, legend)
+            columns = Columns(roles, names, sheet, legend)
             if "type" not in roles and columns.sheet_type is None:
                 context.result.issues.append(ImportIssue("missing_type_column", sheet=sheet,
                                                          row=number))
             elif is_option_rows(roles):
-                _read_option_rows(iterator, columns, context)
+                # optionrows builds on this module's row reader, hence imported here
+                from .optionrows import read_option_rows
+
+                read_option_rows(iterator, columns, context)
             else:
                 _read_body(iterator, columns, context)
             return Outcome.READ
@@ -153,7 +173,7 @@ def read_table(rows: Iterable[Row], context: FileContext, sheet: str | None = No
     return Outcome.NO_HEADER if text_rows else Outcome.BLANK
 
 
-def _read_body(rows: Iterator[Row], columns: _Columns, context: FileContext) -> None:
+def _read_body(rows: Iterator[Row], columns: Columns, context: FileContext) -> None:
     result = context.result
     for number, cells in rows:
         if _blank(cells):
@@ -164,99 +184,21 @@ def _read_body(rows: Iterator[Row], columns: _Columns, context: FileContext) -> 
                                              sheet=columns.sheet, row=number))
             context.stopped = True
             return
-        _take(_RowReader(columns, cells, number, []), context)
+        take_row(RowReader(columns, cells, number, []), context)
 
 
-def _take(reader: _RowReader, context: FileContext) -> None:
+def take_row(reader: RowReader, context: FileContext) -> None:
     """Check one question and keep it (once), or note its issues or its unsupported kind."""
     draft = reader.draft()
     if reader.unsupported_kind:
         context.result.unsupported(reader.unsupported_kind, context.options,
                                    sheet=reader.columns.sheet, row=reader.number,
                                    field=reader.columns.names.get("type"))
-    context.result.issues.extend(reader.issues)
+    else:  # of a kind we cannot ask, nothing else matters (e.g. an essay's unmarked options)
+        context.result.issues.extend(reader.issues)
     if draft is not None:
         _keep_unless_duplicate(draft, context)
     context.row_done()
-
-
-@dataclass
-class _Question:
-    """The rows of one question in a one-row-per-option sheet."""
-
-    number: str
-    row: int
-    cells: Sequence[object]
-    options: list[tuple[str, str, int]] = field(default_factory=list)  # text, flag, row
-
-
-def _read_option_rows(rows: Iterator[Row], columns: _Columns, context: FileContext) -> None:
-    """One row per option: a question starts where its number changes (or, without a number
-    column, where a stem is filled in); its type, stem, explanation... come from that row."""
-    question: _Question | None = None
-
-    def cell(cells: Sequence[object], role: str) -> str:
-        index = columns.roles.get(role)
-        return norm.clean_inline(cells[index]) if index is not None and index < len(
-            cells) else ""
-
-    for number, cells in rows:
-        if _blank(cells):
-            continue
-        context.rows_read += 1
-        if context.rows_read > MAX_ROWS:
-            context.result.issues.append(ImportIssue("too_many_rows", {"limit": MAX_ROWS},
-                                                     sheet=columns.sheet, row=number))
-            context.stopped = True
-            return
-        qno = cell(cells, "number")
-        starts = (bool(qno) and (question is None or qno != question.number)
-                  if "number" in columns.roles else bool(cell(cells, "stem")))
-        if starts:
-            if question is not None:
-                _take_option_rows(question, columns, context)
-            question = _Question(qno, number, cells)
-        elif question is None:
-            context.result.issues.append(ImportIssue(
-                "option_row_before_question", sheet=columns.sheet, row=number,
-                field=columns.names.get("number") or columns.names.get("stem")))
-            continue
-        question.options.append((cell(cells, "option"), cell(cells, "flag"), number))
-    if question is not None:
-        _take_option_rows(question, columns, context)
-
-
-def _take_option_rows(question: _Question, columns: _Columns, context: FileContext) -> None:
-    """Turn a question's option rows into one template row and check it like any other."""
-    keys = OPTION_KEYS + EXTRA_OPTION_KEYS
-    texts = [text for text, _, _ in question.options]
-    while texts and not texts[-1]:
-        texts.pop()
-    right, issues = [], []
-    for key, (_, mark, row) in zip(keys, question.options, strict=False):
-        meaning = norm.flag(mark)
-        if meaning is None:
-            issues.append(ImportIssue("flag_unrecognised", {"value": mark},
-                                      sheet=columns.sheet, row=row,
-                                      field=columns.names.get("flag")))
-        elif meaning:
-            right.append(key)
-    first = {role: question.cells[i] if i < len(question.cells) else None
-             for role, i in columns.roles.items()}
-    values = {"type": first.get("type"), "stem": first.get("stem"),
-              "explanation": first.get("explanation"), "category": first.get("category"),
-              "difficulty": first.get("difficulty"), "answer": "".join(right),
-              **dict(zip(keys, texts, strict=False))}
-    order = list(values)
-    names = {**columns.names, "answer": columns.names.get("flag", ""),
-             **dict.fromkeys(keys, columns.names.get("option", ""))}
-    synthetic = _Columns({role: i for i, role in enumerate(order)}, names, columns.sheet,
-                         columns.legend)
-    reader = _RowReader(synthetic, [values[role] for role in order], question.row, issues)
-    if not right and not issues:
-        reader.problem("no_option_marked_right", "answer")
-    reader.answer_reported = bool(reader.issues)
-    _take(reader, context)
 
 
 def _keep_unless_duplicate(draft: QuestionDraft, context: FileContext) -> None:
@@ -274,7 +216,7 @@ def _keep_unless_duplicate(draft: QuestionDraft, context: FileContext) -> None:
 
 
 @dataclass
-class _Columns:
+class Columns:
     """Where each role is, and how the user named its column."""
 
     roles: dict[str, int]
@@ -288,10 +230,10 @@ class _Columns:
         return norm.question_type(self.sheet) if self.sheet else None
 
 
-class _RowReader:
+class RowReader:
     """Reads and checks one question row; problems go to `issues`."""
 
-    def __init__(self, columns: _Columns, cells: Sequence[object], number: int,
+    def __init__(self, columns: Columns, cells: Sequence[object], number: int,
                  issues: list[ImportIssue]) -> None:
         self.columns, self.cells, self.number, self.issues = columns, cells, number, issues
         self.unsupported_kind: str | None = None
@@ -325,7 +267,7 @@ class _RowReader:
         return QuestionDraft(
             type=QuestionType(qtype), stem=stem, options=tuple(options), answer=answer,
             explanation=self.text("explanation", inline=False),
-            category=self.text("category"), difficulty=level,
+            category=self.text("category") or self.text("category_alt"), difficulty=level,
             sheet=self.columns.sheet, row=self.number,
         )
 
