@@ -45,7 +45,7 @@ class Format:
     read: Callable[[bytes, ReadOptions], ParseResult]
     extensions: tuple[str, ...]
     sniff: Callable[[bytes], bool] | None = None  # None: told by its extension only
-    expected: str = ""  # how the not_a_spreadsheet message names it
+    expected: str = ""  # how the not_a_spreadsheet message names it: a name, not a word
     binary: bool = False  # a forced binary format must pass its sniffer; text just be text
 
 
@@ -94,7 +94,7 @@ def parse_bytes(data: bytes, filename: str, fmt: str = "auto", *,
     if fmt == "auto":
         name = detect_format(data, filename)
         if name is None:
-            return _refused("not_a_spreadsheet", expected="question bank")
+            return _refused("not_a_bank_file")
         return FORMATS[name].read(data, options)
     chosen = FORMATS.get(fmt)
     if chosen is None:

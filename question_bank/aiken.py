@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 
-from .model import OPTION_KEYS, ParseResult, ReadOptions
-from .textformat import Collector, text_of
+from .model import OPTION_KEYS, LimitExceeded, ParseResult, ReadOptions
+from .textformat import Collector, numbered_lines, text_of
 
 _OPTION = re.compile(r"^([A-Z])[.)．）]\s*(.*)$")
 _ANSWER = re.compile(r"^ANSWER\s*[:：]\s*(.*)$", re.IGNORECASE)
@@ -45,6 +45,14 @@ def read_aiken(data: bytes, options: ReadOptions | None = None) -> ParseResult:
     if text is None:
         return result
     found = Collector(result, options or ReadOptions())
+    try:
+        _read_lines(text, found)
+    except LimitExceeded as exceeded:
+        return found.stop(exceeded)
+    return found.finish()
+
+
+def _read_lines(text: str, found: Collector) -> None:
     stem: list[str] = []
     choices: list[str] = []
     start = 0
@@ -57,7 +65,7 @@ def read_aiken(data: bytes, options: ReadOptions | None = None) -> ParseResult:
         choices.clear()
         broken = False
 
-    for number, raw in enumerate(text.split("\n"), start=1):
+    for number, raw in numbered_lines(text):
         line = raw.strip()
         if not line:
             gap = True
@@ -73,15 +81,17 @@ def read_aiken(data: bytes, options: ReadOptions | None = None) -> ParseResult:
                 letter = answer.group(1).strip()
                 if not re.fullmatch(r"[A-Za-z]", letter):
                     found.error("aiken_answer_unreadable", number, answer=letter)
-                elif not broken:
+                elif broken:  # rejected: its option out of order is noted where it is
+                    found.reject(start)
+                else:
                     found.add(start, qtype="single", stem=" ".join(stem), options=list(choices),
                               answer=letter.upper())
             reset()
         elif option and stem:
             expected = OPTION_KEYS[len(choices)] if len(choices) < len(OPTION_KEYS) else "?"
             if option.group(1) != expected and not broken:
-                found.error("aiken_option_out_of_order", number, key=option.group(1),
-                            expected=expected)
+                found.note("aiken_option_out_of_order", number, key=option.group(1),
+                           expected=expected)
                 broken = True
             choices.append(option.group(2).strip())
         elif option:
@@ -96,4 +106,3 @@ def read_aiken(data: bytes, options: ReadOptions | None = None) -> ParseResult:
         gap = False
     if stem:
         found.error("aiken_not_finished", start)
-    return found.finish()

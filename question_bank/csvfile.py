@@ -7,7 +7,15 @@ import io
 import itertools
 from collections.abc import Iterator
 
-from .model import ImportIssue, ParseResult, ReadOptions
+from .model import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_STORED_ROWS,
+    ImportIssue,
+    LimitExceeded,
+    ParseResult,
+    ReadOptions,
+)
 from .template import (
     HEADER_SEARCH_ROWS,
     REQUIRED_COLUMNS,
@@ -19,6 +27,8 @@ from .template import (
 )
 
 DELIMITERS = (",", ";", "\t")
+#: The delimiter is told from the start of the file only (a header is not longer).
+SNIFF_CHARS = 256 * 1024
 # UTF-8 first and strictly: GB18030 would "decode" most UTF-8 text into nonsense.
 ENCODINGS = ("utf-8-sig", "gb18030")
 
@@ -35,12 +45,13 @@ def decode(data: bytes) -> str | None:
 
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits a leading line into the most recognised header names."""
-    lines = list(itertools.islice(io.StringIO(text, newline=""), HEADER_SEARCH_ROWS * 2))
+    sample = io.StringIO(text[:SNIFF_CHARS], newline="")
+    lines = list(itertools.islice(sample, HEADER_SEARCH_ROWS * 2))
 
     def score(delimiter: str) -> int:
         rows = csv.reader(lines, delimiter=delimiter)
         try:
-            return max((len(header_roles(row)) for row in rows), default=0)
+            return max((len(header_roles(row[:MAX_COLUMNS])) for row in rows), default=0)
         except csv.Error:
             return 0
 
@@ -48,16 +59,34 @@ def sniff_delimiter(text: str) -> str:
 
 
 class Records:
-    """Records with the line number each starts on (a quoted field may span lines)."""
+    """Records with the line number each starts on (a quoted field may span lines).
+
+    Records (blank ones too) and fields count against MAX_STORED_ROWS and MAX_CELLS as they
+    are read, and a value past MAX_COLUMNS is refused: LimitExceeded, at that record."""
 
     def __init__(self, text: str, delimiter: str) -> None:
         self.reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         self.start = 1  # after an error: where the record that failed starts
 
     def __iter__(self) -> Iterator[Row]:
+        records = fields = 0
         for cells in self.reader:
+            records += 1
+            fields += len(cells)
+            if records > MAX_STORED_ROWS:
+                self._refuse("too_many_stored_rows", limit=MAX_STORED_ROWS)
+            if fields > MAX_CELLS:
+                self._refuse("too_many_cells", limit=MAX_CELLS)
+            if len(cells) > MAX_COLUMNS:
+                if any(cell.strip() for cell in cells[MAX_COLUMNS:]):
+                    column = max(i for i, cell in enumerate(cells) if cell.strip()) + 1
+                    self._refuse("too_many_columns", limit=MAX_COLUMNS, column=column)
+                cells = cells[:MAX_COLUMNS]  # blank beyond: not looked at again
             yield self.start, cells
             self.start = self.reader.line_num + 1
+
+    def _refuse(self, code: str, **params: object) -> None:
+        raise LimitExceeded(ImportIssue(code, params, row=self.start))
 
 
 def read_csv(data: bytes, options: ReadOptions | None = None) -> ParseResult:
@@ -74,6 +103,9 @@ def read_csv(data: bytes, options: ReadOptions | None = None) -> ParseResult:
     records = Records(text, sniff_delimiter(text))
     try:
         outcome = read_table(records, context)
+    except LimitExceeded as exceeded:
+        result.issues.append(exceeded.issue)
+        return result
     except csv.Error:
         # e.g. a field over the csv module's size limit: say where the bad record starts.
         result.issues.append(ImportIssue("bad_csv", {"line": records.start}, row=records.start))

@@ -29,12 +29,20 @@ ignores the comment, `read_gift` reads it back.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from .model import OPTION_KEYS, ParseResult, QuestionDraft, QuestionType, ReadOptions
-from .textformat import Collector, text_of
+from .model import (
+    OPTION_KEYS,
+    LimitExceeded,
+    ParseResult,
+    QuestionDraft,
+    QuestionType,
+    ReadOptions,
+)
+from .textformat import Collector, numbered_lines, text_of
 
 #: Characters GIFT gives a meaning; a backslash makes them plain text.
 SPECIAL = "~=#{}:"
@@ -46,7 +54,14 @@ _ESCAPE = re.compile(r"\\([\\~=#{}:n])")
 _RELEASED = re.compile("[" + "".join(_RELEASE) + "]")
 _FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _WEIGHT = re.compile(r"^\s*%(-?\d+(?:\.\d*)?)%")
+_MARKS = re.compile("[=~]")
 _DIFFICULTY = re.compile(r"^//\s*difficulty\s*:\s*([123])\s*$", re.IGNORECASE)
+# Sniffing runs over the file's first 64 KB. A line's leading blanks are [^\S\n]*, never \s*:
+# with re.MULTILINE, \s* at each of many blank lines would run on over all the lines below
+# it before failing, and again from the next line (quadratic: seconds for 64 KB of them).
+_SNIFF_CATEGORY = re.compile(r"^[^\S\n]*\$CATEGORY:", re.MULTILINE)
+_SNIFF_TITLE = re.compile(r"^[^\S\n]*::[^:\n]*::", re.MULTILINE)
+_SNIFF_ANSWERS = re.compile(r"\{\s*(?:[=~]|#|T\s*\}|F\s*\}|TRUE|FALSE)")
 _TRUE = {"t", "true"}
 _FALSE = {"f", "false"}
 FULL_CREDIT = 100.0
@@ -54,12 +69,12 @@ FULL_CREDIT = 100.0
 
 def looks_like_gift(data: bytes) -> bool:
     """GIFT: a `$CATEGORY:` line, a `::title::`, or a brace block with =/~/T/F answers."""
-    head = data[:65536].decode("utf-8", "ignore")
-    if re.search(r"^\s*\$CATEGORY:", head, re.MULTILINE):
+    head = data[:65536].decode("utf-8", "ignore").replace("\r", "\n")
+    if _SNIFF_CATEGORY.search(head):
         return True
-    if re.search(r"^\s*::[^:\n]*::", head, re.MULTILINE) and "{" in head:
+    if _SNIFF_TITLE.search(head) and "{" in head:
         return True
-    return bool(re.search(r"\{\s*(?:[=~]|#|T\s*\}|F\s*\}|TRUE|FALSE)", head))
+    return bool(_SNIFF_ANSWERS.search(head))
 
 
 def _hold(text: str) -> str:
@@ -85,25 +100,22 @@ def _category(path: str) -> str:
 
 @dataclass
 class _Item:
-    """One blank-line separated item: its lines (comments left out) with their numbers."""
+    """One blank-line separated item: its lines (comments left out), from line `line` on."""
 
-    lines: list[tuple[int, str]]
+    line: int
+    lines: list[str]
     difficulty: str = ""
 
     @property
-    def line(self) -> int:
-        return self.lines[0][0]
-
-    @property
     def text(self) -> str:
-        return "\n".join(text for _, text in self.lines)
+        return "\n".join(self.lines)
 
 
 def _items(text: str) -> Iterator[_Item]:
     """Items are separated by blank lines (as in Moodle, a blank line ends an item even
     inside braces); comment lines are dropped, a `// difficulty: N` one is kept aside."""
-    item = _Item([])
-    for number, line in enumerate(text.split("\n"), start=1):
+    item = _Item(0, [])
+    for number, line in numbered_lines(text):
         stripped = line.strip()
         if stripped.startswith("//"):
             level = _DIFFICULTY.match(stripped)
@@ -113,9 +125,11 @@ def _items(text: str) -> Iterator[_Item]:
         if not stripped:
             if item.lines:
                 yield item
-                item = _Item([])
+                item = _Item(0, [])
             continue
-        item.lines.append((number, line))
+        if not item.lines:
+            item.line = number
+        item.lines.append(line)
     if item.lines:
         yield item
 
@@ -128,17 +142,21 @@ def read_gift(data: bytes, options: ReadOptions | None = None) -> ParseResult:
         return result
     found = Collector(result, options or ReadOptions())
     category = ""
-    for item in _items(text):
-        first = item.lines[0][1].strip()
-        if first.startswith("$CATEGORY:"):
-            category = _release(_category(_hold(first[len("$CATEGORY:"):])))
-            item.lines = item.lines[1:]  # a question may follow without a blank line
-            if not item.lines:
-                continue
-        before = len(result.drafts)
-        _read_item(_hold(item.text.strip()), item.line, category, found)
-        if item.difficulty and len(result.drafts) > before:
-            result.drafts[-1] = replace(result.drafts[-1], difficulty=int(item.difficulty))
+    try:
+        for item in _items(text):
+            first = item.lines[0].strip()
+            if first.startswith("$CATEGORY:"):
+                category = _release(_category(_hold(first[len("$CATEGORY:"):])))
+                if len(item.lines) == 1:
+                    continue
+                # A question may follow without a blank line.
+                item = replace(item, line=item.line + 1, lines=item.lines[1:])
+            before = len(result.drafts)
+            _read_item(_hold(item.text.strip()), item.line, category, found)
+            if item.difficulty and len(result.drafts) > before:
+                result.drafts[-1] = replace(result.drafts[-1], difficulty=int(item.difficulty))
+    except LimitExceeded as exceeded:
+        return found.stop(exceeded)
     return found.finish()
 
 
@@ -199,32 +217,32 @@ def _kind(answers: str) -> str:
 
 def _read_choice(answers: str, line: int, stem: str, explanation: str, category: str,
                  found: Collector) -> None:
-    pieces = re.split(r"([=~])", answers)
-    if pieces[0].strip():  # text before the first answer's = or ~
+    marks = list(itertools.islice(_MARKS.finditer(answers), len(OPTION_KEYS) + 1))
+    if answers[:marks[0].start()].strip():  # text before the first answer's = or ~
         found.error("gift_answers_unreadable", line)
         return
+    if len(marks) > len(OPTION_KEYS):  # counted, not taken apart: a block may hold millions
+        found.error("too_many_options", line, count=answers.count("=") + answers.count("~"),
+                    maximum=len(OPTION_KEYS))
+        return
+    one_answer = "=" in answers  # Moodle's "one answer" question, else "multiple answers"
     texts: list[str] = []
-    weights: list[float] = []
-    for mark, piece in zip(pieces[1::2], pieces[2::2], strict=True):
-        answer = piece.split("#", 1)[0]  # per-answer feedback is dropped
-        weight = FULL_CREDIT if mark == "=" else 0.0
+    right: list[str] = []
+    for key, mark, after in zip(OPTION_KEYS, marks, [*marks[1:], None], strict=False):
+        answer = answers[mark.end():after.start() if after else len(answers)]
+        answer = answer.split("#", 1)[0]  # per-answer feedback is dropped
+        weight = FULL_CREDIT if mark.group() == "=" else 0.0
         given = _WEIGHT.match(answer)
         if given:
             weight, answer = float(given.group(1)), answer[given.end():]
         texts.append(_plain(answer))
-        weights.append(weight)
-    keys = OPTION_KEYS + "?" * max(0, len(texts) - len(OPTION_KEYS))
-    if "=" in answers:  # Moodle's "one answer" question
-        right = [key for key, weight in zip(keys, weights, strict=False)
-                 if weight >= FULL_CREDIT]
-    else:  # Moodle's "multiple answers" question
-        right = [key for key, weight in zip(keys, weights, strict=False) if weight > 0]
+        if (weight >= FULL_CREDIT) if one_answer else (weight > 0):
+            right.append(key)
     if not right:
         found.error("gift_no_right_answer", line)
         return
-    qtype = "single" if "=" in answers or len(right) == 1 else "multiple"
-    found.add(line, qtype=qtype, stem=stem, options=texts,
-              answer="".join(key for key in right if key != "?"),
+    qtype = "single" if one_answer or len(right) == 1 else "multiple"
+    found.add(line, qtype=qtype, stem=stem, options=texts, answer="".join(right),
               explanation=explanation, category=category)
 
 

@@ -15,7 +15,27 @@ OPTION_MAX_LENGTH = 500
 MIN_OPTIONS = 2
 MAX_OPTIONS = 6
 MAX_FILE_BYTES = 20 * 1024 * 1024
+#: Questions in one file, whatever its format: spreadsheet rows below the header (an
+#: option-rows sheet counts each option row), GIFT and Aiken items, Moodle XML questions.
 MAX_ROWS = 20_000
+
+# What a file may hold beyond its questions. Each is checked while the file is read, so a
+# file is refused as soon as it passes one, with an issue naming the limit and the place.
+# A real bank stays far below each; they bound the work an odd or hostile file can cause.
+#: Sheets in a workbook (counted before any sheet is opened).
+MAX_SHEETS = 50
+#: Rows a workbook stores (all sheets), or records in a CSV file, blank ones included.
+MAX_STORED_ROWS = 200_000
+#: Cells a workbook stores (all sheets, blank formatted ones included), or fields in a CSV
+#: file; a workbook's distinct texts (its shared strings) count against it too.
+MAX_CELLS = 1_000_000
+#: The last column a value may be in (IV, as in the old .xls format).
+MAX_COLUMNS = 256
+#: Lines of a GIFT or Aiken file, blank ones and comments included (a question is some 8).
+MAX_LINES = 1_000_000
+#: XML elements in a workbook's sheets and shared strings together (a cell is 2 to 4, a
+#: piece of coloured text some 10 more), or in a Moodle XML file (a question is some 40).
+MAX_XML_ELEMENTS = 4_000_000
 OPTION_KEYS = "ABCDEF"
 JUDGE_OPTIONS = ("正确", "错误")
 
@@ -76,12 +96,34 @@ MESSAGES: dict[str, str] = {
     "empty_file": N_("The file holds no questions."),
     "not_a_spreadsheet": N_("The file is not a readable {expected} file; upload an .xlsx "
                             "workbook, a CSV file, or a GIFT, Aiken or Moodle XML export."),
+    # The format was to be told from the file and none fits: no format to name.
+    "not_a_bank_file": N_("The file is not a question bank file that can be read; upload an "
+                          ".xlsx workbook, a CSV file, or a GIFT, Aiken or Moodle XML export."),
     "encrypted_file": N_("The file is encrypted or in the old .xls format; save it as .xlsx "
                          "without a password."),
-    "zip_bomb": N_("The file unpacks to far more data than a question bank holds; refused."),
+    "zip_bomb": N_("The part {part} of the file unpacks to more than {limit} times its packed "
+                   "size, as no workbook does; refused."),
+    "unpacked_too_large": N_("The file unpacks to more than {limit_mb} MB; refused."),
+    "part_too_large": N_("The part {part} of the workbook unpacks to more than {limit_mb} MB, "
+                         "as no question bank does; refused."),
     "file_too_large": N_("The file is larger than {limit_mb} MB."),
     "file_unreadable": N_("The file could not be opened."),
     "too_many_rows": N_("The file has more than {limit} rows of questions; split it."),
+    "too_many_questions": N_("The file has more than {limit} questions; split it."),
+    "too_many_sheets": N_("The workbook has {count} sheets; at most {limit} are read. Delete "
+                          "the sheets without questions or split the workbook."),
+    "too_many_stored_rows": N_("The file stores more than {limit} rows, blank ones included; "
+                               "delete the empty rows below the questions."),
+    "too_many_cells": N_("The file stores more than {limit} cells, blank formatted ones "
+                         "included; delete the empty rows and columns around the questions."),
+    "too_many_columns": N_("A value is in column {column}; a question bank uses at most {limit} "
+                           "columns. Delete what is far to the right."),
+    "too_many_xml_elements": N_("The XML holds more than {limit} elements; a question bank "
+                                "needs far fewer. Split the file."),
+    "too_many_lines": N_("The file has more than {limit} lines, blank ones included; split "
+                         "it."),
+    "xml_question_too_large": N_("The question holds more than {limit} XML elements; a "
+                                 "question needs some 40."),
     "bad_encoding": N_("The file's text encoding is neither UTF-8 nor GBK/GB18030; save it as "
                        "CSV UTF-8."),
     "bad_csv": N_("The CSV file is malformed near line {line}."),
@@ -207,6 +249,15 @@ class ParseResult:
     format: str = ""
     skipped_duplicates: int = 0
     skipped_unsupported: int = 0
+    #: Questions (rows, or items of a text file) not kept because of an error of their own.
+    rejected: int = 0
+
+    @property
+    def read(self) -> int:
+        """Questions found in the file (rows, or items of a text file), kept or not: the
+        valid ones, the duplicates and unsupported ones skipped, and the rejected ones."""
+        return (len(self.drafts) + self.skipped_duplicates + self.skipped_unsupported
+                + self.rejected)
 
     @property
     def errors(self) -> list[ImportIssue]:
@@ -231,3 +282,14 @@ class ParseResult:
                                        severity=severity, **where))
         if options.skip_unsupported:
             self.skipped_unsupported += 1
+        else:
+            self.rejected += 1
+
+
+class LimitExceeded(Exception):
+    """A file passed one of the limits above while it was read; `issue` says which and where.
+    The reader stops there: nothing more of the file is read."""
+
+    def __init__(self, issue: ImportIssue) -> None:
+        super().__init__(issue.code)
+        self.issue = issue

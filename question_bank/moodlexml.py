@@ -21,16 +21,26 @@ What is read, following Moodle's importer (question/format/xml/format.php):
   question is placed on that line too.
 
 Security: a document type or entity declaration is refused before anything is expanded (no
-billion laughs, no external entities); nothing is ever fetched.
+billion laughs, no external entities); nothing is ever fetched. The document is read one
+question at a time, each checked as soon as it ends and then dropped; elements are counted
+(model.MAX_XML_ELEMENTS in the file, MAX_QUESTION_ELEMENTS in a question) and questions too
+(MAX_ROWS, by the Collector), so a file is refused where it passes a limit.
 """
 
 from __future__ import annotations
 
 import re
 import xml.parsers.expat
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
-from .model import MIN_OPTIONS, ImportIssue, ParseResult, ReadOptions
+from .model import (
+    MAX_XML_ELEMENTS,
+    MIN_OPTIONS,
+    ImportIssue,
+    LimitExceeded,
+    ParseResult,
+    ReadOptions,
+)
 from .textformat import Collector
 
 #: The grades Moodle accepts for an answer, in percent (its fraction options, both signs).
@@ -38,6 +48,9 @@ VALID_FRACTIONS = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333
                    16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0)
 _TOLERANCE = 0.0001
 FULL_MARK = 100.0
+#: Elements one question may hold (one is some 40; a matching question with many pairs a few
+#: hundred): what is kept in memory at a time.
+MAX_QUESTION_ELEMENTS = 10_000
 
 _DECLARED_ENCODING = re.compile(rb"\A(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']"
                                 rb"([A-Za-z0-9._-]+)[\"']")
@@ -76,13 +89,20 @@ def looks_like_moodle_xml(data: bytes) -> bool:
             return False
 
 
-@dataclass
 class Node:
-    tag: str
-    attrs: dict[str, str]
-    line: int
-    children: list[Node] = field(default_factory=list)
-    text: str = ""
+    """An element of a question: tag, attributes, line, children and text."""
+
+    __slots__ = ("tag", "attrs", "line", "children", "_parts", "text")
+
+    def __init__(self, tag: str, attrs: dict[str, str], line: int) -> None:
+        self.tag, self.attrs, self.line = tag, attrs, line
+        self.children: list[Node] = []
+        # Character data arrives in pieces (expat hands over at most its buffer at a time,
+        # and a text broken by child elements comes in several): collected here and joined
+        # once when the element ends. `text += piece` copied the whole text each time:
+        # quadratic on a long text, or on a <quiz> with many children and blank lines.
+        self._parts: list[str] = []
+        self.text = ""
 
     def child(self, tag: str) -> Node | None:
         return next((c for c in self.children if c.tag == tag), None)
@@ -116,34 +136,67 @@ def _utf8(data: bytes) -> bytes:
     encoding = declared.group(1).decode("ascii").lower()
     # Text that is valid UTF-8 is UTF-8 whatever it declares (GBK text hardly ever is), as
     # for CSV: decoding it as GB18030 would turn it into other characters without an error.
+    rest = data[declared.end():]
     for codec in ("utf-8", "gb18030" if encoding in ("gbk", "gb2312") else encoding):
         try:
-            text = data.decode(codec)
+            text = rest.decode(codec)
             break
         except (LookupError, UnicodeDecodeError):
             continue
     else:
         return data
-    return re.sub(r"""encoding\s*=\s*["'][^"']*["']""", 'encoding="UTF-8"', text,
-                  count=1).encode("utf-8")
+    # The declaration up to its encoding's name is ASCII: the name is replaced where it is.
+    head = data[:declared.start(1)] + b"UTF-8" + data[declared.end(1):declared.end()]
+    return head + text.encode("utf-8")
 
 
-def _parse(data: bytes) -> Node:
+def _parse(data: bytes, on_question: Callable[[Node | int], None]) -> bool:
+    """Read the document, handing each `<quiz><question>` to `on_question` as soon as it
+    ends, then forgetting it: memory holds one question at a time (a question of more than
+    MAX_QUESTION_ELEMENTS is handed over as its line number only). True if the root is
+    `<quiz>`. Elements outside questions are not kept; all count against MAX_XML_ELEMENTS."""
     parser = xml.parsers.expat.ParserCreate()
-    parser.buffer_text = True  # long texts arrive in one piece
-    root = Node("#document", {}, 1)
-    stack = [root]
+    parser.buffer_text = True  # fewer, longer pieces of text
+    #: The element being read at each depth below the root, None where nothing is kept.
+    stack: list[Node | None] = []
+    elements = in_question = 0
+    is_quiz = False
 
     def start(tag, attrs):
-        node = Node(tag, attrs, parser.CurrentLineNumber)
-        stack[-1].children.append(node)
+        nonlocal elements, in_question, is_quiz
+        elements += 1
+        if elements > MAX_XML_ELEMENTS:
+            raise LimitExceeded(ImportIssue("too_many_xml_elements",
+                                            {"limit": MAX_XML_ELEMENTS},
+                                            line=parser.CurrentLineNumber))
+        parent = stack[-1] if stack else None
+        node = None
+        if not stack:
+            is_quiz = tag == "quiz"
+        elif len(stack) == 1:  # a child of the root: a question of a <quiz>
+            if is_quiz and tag == "question":
+                node = Node(tag, attrs, parser.CurrentLineNumber)
+                in_question = 0
+        elif parent is not None:  # inside a question
+            in_question += 1
+            if in_question <= MAX_QUESTION_ELEMENTS:
+                node = Node(tag, attrs, parser.CurrentLineNumber)
+                parent.children.append(node)
         stack.append(node)
 
     def end(tag):
-        stack.pop()
+        node = stack.pop()
+        if node is None:
+            return
+        node.text = "".join(node._parts)
+        node._parts = []
+        if len(stack) == 1:
+            on_question(node if in_question <= MAX_QUESTION_ELEMENTS else node.line)
 
     def chars(text):
-        stack[-1].text += text
+        node = stack[-1] if stack else None
+        if node is not None:
+            node._parts.append(text)
 
     def refuse(*args):
         raise _Refused(parser.CurrentLineNumber)
@@ -155,7 +208,7 @@ def _parse(data: bytes) -> Node:
     parser.EntityDeclHandler = refuse
     parser.ExternalEntityRefHandler = refuse
     parser.Parse(_utf8(data), True)
-    return root
+    return is_quiz
 
 
 def _fraction(text: str) -> float | None:
@@ -180,34 +233,42 @@ def _category(path: str) -> str:
 def read_moodle_xml(data: bytes, options: ReadOptions | None = None) -> ParseResult:
     """Parse a Moodle XML file's bytes into drafts and issues placed by line."""
     result = ParseResult(format="xml")
-    try:
-        document = _parse(data)
-    except _Refused as refused:
-        result.issues.append(ImportIssue("xml_declarations", line=refused.args[0]))
-        return result
-    except xml.parsers.expat.ExpatError as error:
-        reason = xml.parsers.expat.ErrorString(error.code) if error.code else str(error)
-        result.issues.append(ImportIssue("xml_malformed", {"reason": reason},
-                                         line=error.lineno))
-        return result
-    quiz = document.child("quiz")
-    if quiz is None:
-        result.issues.append(ImportIssue("xml_not_moodle", line=1))
-        return result
     found = Collector(result, options or ReadOptions())
     category = ""
-    for question in quiz.all("question"):
+
+    def on_question(question: Node | int) -> None:
+        nonlocal category
+        if isinstance(question, int):
+            found.error("xml_question_too_large", question, limit=MAX_QUESTION_ELEMENTS)
+            return
         kind = question.attrs.get("type", "")
         if kind == "category":
             category = _category(question.inner("category"))
-            continue
-        if kind == "multichoice":
+        elif kind == "multichoice":
             _multichoice(question, category, found)
         elif kind == "truefalse":
             _truefalse(question, category, found)
         else:
             found.unsupported(kind or "untyped", question.line)
+
+    # Questions are checked as they are read; a refusal of the whole document replaces
+    # what was found before it.
+    try:
+        is_quiz = _parse(data, on_question)
+    except LimitExceeded as exceeded:
+        return found.stop(exceeded)
+    except _Refused as refused:
+        return _refusal("xml_declarations", line=refused.args[0])
+    except xml.parsers.expat.ExpatError as error:
+        reason = xml.parsers.expat.ErrorString(error.code) if error.code else str(error)
+        return _refusal("xml_malformed", {"reason": reason}, line=error.lineno)
+    if not is_quiz:
+        return _refusal("xml_not_moodle", line=1)
     return found.finish()
+
+
+def _refusal(code: str, params: dict | None = None, *, line: int) -> ParseResult:
+    return ParseResult(format="xml", issues=[ImportIssue(code, params or {}, line=line)])
 
 
 def _answers(question: Node, found: Collector) -> list[tuple[str, float]] | None:

@@ -141,7 +141,9 @@ def unsupported_type(text: str) -> str | None:
     return UNSUPPORTED_TYPE_NAMES.get(spelling_key(text))
 
 
-_LEGEND = re.compile(r"(\d{1,2})\s*[:：=、．.\-]?\s*([^\d\s,，;；、()（）:：=]{1,8})")
+# The separator's spaces are only looked for after a separator: two optional runs of \s side
+# by side would be tried in every split of a long run of spaces (quadratic backtracking).
+_LEGEND = re.compile(r"(\d{1,2})\s*(?:[:：=、．.\-]\s*)?([^\d\s,，;；、()（）:：=]{1,8})")
 
 
 def type_legend(text: str) -> dict[str, str]:

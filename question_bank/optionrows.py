@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from . import normalize as norm
-from .model import MAX_ROWS, OPTION_KEYS, ImportIssue
+from .model import OPTION_KEYS, ImportIssue
 from .template import EXTRA_OPTION_KEYS, Columns, FileContext, Row, RowReader, take_row
 
 #: The question's own fields, taken from the first of its rows that fills each in.
@@ -60,12 +60,7 @@ def read_option_rows(rows: Iterator[Row], columns: Columns, context: FileContext
     for number, cells in rows:
         if not any(norm.clean(cell) for cell in cells):
             continue
-        context.rows_read += 1
-        if context.rows_read > MAX_ROWS:
-            context.result.issues.append(ImportIssue("too_many_rows", {"limit": MAX_ROWS},
-                                                     sheet=columns.sheet, row=number))
-            context.stopped = True
-            return
+        context.count_row(columns.sheet, number)
         qno = _cell(columns, cells, "number")
         if numbered:
             starts = bool(qno) and (question is None or qno != question.number)
@@ -79,6 +74,7 @@ def read_option_rows(rows: Iterator[Row], columns: Columns, context: FileContext
             context.result.issues.append(ImportIssue(
                 "option_row_before_question", sheet=columns.sheet, row=number,
                 field=columns.names.get("number") or columns.names.get("stem")))
+            context.result.rejected += 1  # a row that belongs to no question
             continue
         question.fill(columns, cells)
         for role in columns.roles:

@@ -23,6 +23,7 @@ from .model import (
     OPTION_MAX_LENGTH,
     STEM_MAX_LENGTH,
     ImportIssue,
+    LimitExceeded,
     ParseResult,
     QuestionDraft,
     QuestionType,
@@ -94,8 +95,14 @@ class FileContext:
     total_rows: int | None = None
     seen: dict[str, tuple[str | None, int]] = field(default_factory=dict)
     rows_read: int = 0
-    stopped: bool = False
     progress_reported: int = 0  # in blocks of PROGRESS_EVERY rows
+
+    def count_row(self, sheet: str | None, number: int) -> None:
+        """Count one more row of questions; past MAX_ROWS the file is refused right there."""
+        self.rows_read += 1
+        if self.rows_read > MAX_ROWS:
+            raise LimitExceeded(ImportIssue("too_many_rows", {"limit": MAX_ROWS}, sheet=sheet,
+                                            row=number))
 
     def row_done(self) -> None:
         """Report progress once each time another PROGRESS_EVERY rows have been read (a
@@ -143,7 +150,8 @@ def _blank(cells: Sequence[object]) -> bool:
 
 
 def read_table(rows: Iterable[Row], context: FileContext, sheet: str | None = None) -> Outcome:
-    """Read one sheet (or a CSV) of our template into the context's result."""
+    """Read one sheet (or a CSV) of our template into the context's result; raises
+    LimitExceeded when the file passes MAX_ROWS (or a limit `rows` itself checks)."""
     iterator: Iterator[Row] = iter(rows)
     text_rows = 0
     above: list[str] = []  # instruction rows above the header may explain type codes
@@ -174,16 +182,10 @@ def read_table(rows: Iterable[Row], context: FileContext, sheet: str | None = No
 
 
 def _read_body(rows: Iterator[Row], columns: Columns, context: FileContext) -> None:
-    result = context.result
     for number, cells in rows:
         if _blank(cells):
             continue  # blank rows in the middle and at the end
-        context.rows_read += 1
-        if context.rows_read > MAX_ROWS:
-            result.issues.append(ImportIssue("too_many_rows", {"limit": MAX_ROWS},
-                                             sheet=columns.sheet, row=number))
-            context.stopped = True
-            return
+        context.count_row(columns.sheet, number)
         take_row(RowReader(columns, cells, number, []), context)
 
 
@@ -198,6 +200,8 @@ def take_row(reader: RowReader, context: FileContext) -> None:
         context.result.issues.extend(reader.issues)
     if draft is not None:
         _keep_unless_duplicate(draft, context)
+    elif not reader.unsupported_kind:
+        context.result.rejected += 1
     context.row_done()
 
 

@@ -60,9 +60,10 @@ def test_the_content_decides_the_format_before_the_name(data, name, fmt):
     (bytes(range(256)) * 4, "bank.xlsx"), (bytes(range(256)) * 4, "bank.csv"),
     (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "photo.csv"), (b"%PDF-1.4\n\0\x01", "bank.pdf"),
 ])
-def test_a_file_that_is_not_what_its_name_says_is_not_a_spreadsheet(data, name):
+def test_a_file_that_is_not_what_its_name_says_is_not_a_bank_file(data, name):
     result = parse_bytes(data, name)
-    assert codes(result) == ["not_a_spreadsheet"] and "readable" in result.issues[0].message
+    assert codes(result) == ["not_a_bank_file"] and "can be read" in result.issues[0].message
+    assert result.issues[0].params == {}  # nothing untranslated goes into the message
 
 
 @pytest.mark.parametrize("data, fmt", [(XLSX, "csv"), (CSV, "xlsx")])

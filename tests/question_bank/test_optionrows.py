@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from question_bank import QuestionType, optionrows, parse_bytes
+from question_bank import QuestionType, parse_bytes, template
 from tests.question_bank.test_xlsx import xlsx_bytes
 
 HEADER = ["题号", "题型", "题干", "选项", "是否正确", "解析"]
@@ -147,7 +147,7 @@ def test_a_csv_file_in_option_rows_is_read_the_same_way():
 
 
 def test_the_row_limit_counts_option_rows(monkeypatch):
-    monkeypatch.setattr(optionrows, "MAX_ROWS", 3)
+    monkeypatch.setattr(template, "MAX_ROWS", 3)
     result = read([[1, "单选", "火警电话是", "110", 0, None], [1, None, None, "119", 1, None],
                    [2, "单选", "急救电话是", "120", 1, None], [2, None, None, "110", 0, None]])
     assert located(result) == [(5, None, "too_many_rows")]
