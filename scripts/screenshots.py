@@ -2,7 +2,8 @@
 
 Starts the app with gunicorn on a fresh SQLite database with the demo data, then drives
 Debian's Chromium with Playwright as a participant would: log in, start the quiz, answer,
-submit. Run with `make screenshots` (needs `apt-get install chromium fonts-noto-cjk`).
+submit. Run with `make screenshots` (needs `apt-get install chromium fonts-noto-cjk`);
+`scripts/screenshots.py quiz` writes only the shots whose names start with "quiz".
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ OUT = ROOT / "docs" / "screenshots"
 PORT = int(os.environ.get("SCREENSHOT_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PARTICIPANT = ("13800000003", "participant-demo")
 
@@ -46,42 +48,76 @@ def start_server(workdir: Path) -> subprocess.Popen:
     raise SystemExit("the server did not come up")
 
 
+#: Name prefixes to write (the command line's arguments); empty: every shot.
+ONLY: tuple[str, ...] = ()
+
+
 def shoot(page, name: str, full_page: bool = False) -> None:
+    if ONLY and not name.startswith(ONLY):
+        return
     path = OUT / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     print(f"wrote {path.relative_to(ROOT)}")
 
 
-def journey(browser, lang: str) -> None:
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True, locale="zh-CN" if lang == "zh" else "en-US")
-    page = context.new_page()
-    suffix = "" if lang == "zh" else "-en"
-    page.goto(f"{BASE}/auth/register?unit=PA-CG-DJ")
-    shoot(page, f"register{suffix}")
+def log_in(page) -> None:
     page.goto(f"{BASE}/auth/login")
     page.fill("#phone", PARTICIPANT[0])
     page.fill("#password", PARTICIPANT[1])
     page.click("button[type=submit].primary")
     page.wait_for_load_state()
-    shoot(page, f"campaign{suffix}")
+
+
+def open_quiz(page) -> None:
+    """From the campaign page: start the quiz, or resume the one under way."""
     page.click("form[action*='/start'] button, a[href*='/attempt/']")
     page.wait_for_selector("#quiz-form")
-    questions = page.locator("fieldset.question")
-    for i in range(min(6, questions.count())):  # some answers, not all of them right
-        options = questions.nth(i).locator("label.option")
+
+
+def journey(browser, lang: str) -> None:
+    locale = "zh-CN" if lang == "zh" else "en-US"
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True, locale=locale)
+    page = context.new_page()
+    suffix = "" if lang == "zh" else "-en"
+    page.goto(f"{BASE}/auth/register?unit=PA-CG-DJ")
+    shoot(page, f"register{suffix}")
+    log_in(page)
+    shoot(page, f"campaign{suffix}")
+    open_quiz(page)
+    # The page shows one question at a time: answer six of them (not all right), then look
+    # back at the last one answered.
+    for i in range(6):
+        options = page.locator("fieldset.question.current label.option")
         options.nth(i % options.count()).click()
-    page.wait_for_function("document.getElementById('save-state').textContent.length > 0")
-    page.evaluate("window.scrollTo(0, 0)")
+        page.click("#next-question")
+    page.wait_for_selector("#save-state.saved")
+    page.click("#prev-question")
     shoot(page, f"quiz{suffix}")
+    page.click("#open-card")
+    page.wait_for_selector("#answer-card[open]")
+    shoot(page, f"quiz-card{suffix}")
+    page.click("#close-card")
+
+    if lang == "zh":  # the same attempt on a computer's screen
+        desktop = browser.new_context(viewport=DESKTOP, locale=locale)
+        other = desktop.new_page()
+        log_in(other)
+        open_quiz(other)
+        shoot(other, "quiz-desktop")
+        desktop.close()
+
     page.on("dialog", lambda dialog: dialog.accept())
-    page.click("#submit-button")
+    page.click("#open-card")
+    page.click("#card-submit")
     page.wait_for_selector(".result")
     shoot(page, f"result{suffix}")
     context.close()
 
 
 def main() -> int:
+    global ONLY
+    ONLY = tuple(sys.argv[1:])
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         server = start_server(Path(tmp))
