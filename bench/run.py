@@ -14,6 +14,7 @@ import argparse
 import http.client
 import json
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -141,8 +142,9 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
-        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench"}
-        os.environ.update({"SECRET_KEY": "bench"})
+        key = secrets.token_urlsafe(32)  # one key for this process and both servers
+        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": key}
+        os.environ.update({"SECRET_KEY": key})
         quiz_id, tokens = prepare(url, args.attempts)
         app_server = serve("wsgi:app", 8701, env)
         bare_server = serve("bench.bare_app:app", 8702, env)

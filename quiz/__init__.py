@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask
 
 from .config import ROOT, Config
+from .http import init_http
+from .secret import init_secret_key
 
 
 def create_app(config: dict | type | None = None) -> Flask:
@@ -24,9 +26,12 @@ def create_app(config: dict | type | None = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
+    init_secret_key(app)
+    init_http(app)
 
     register_extensions(app)
     register_blueprints(app)
+    register_template_helpers(app)
     register_errors(app)
     register_cli(app)
     return app
@@ -37,12 +42,14 @@ def register_extensions(app: Flask) -> None:
     from .auth.loader import init_login
     from .extensions import babel, csrf, db, migrate
     from .i18n import init_i18n
+    from .security import init_security
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     init_i18n(app, babel)
     init_login(app)
+    init_security(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -60,6 +67,12 @@ def register_blueprints(app: Flask) -> None:
     # The API authenticates with bearer tokens, never cookies, so CSRF cannot reach it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .forms import current_path
+
+    app.add_template_global(current_path)
 
 
 def register_errors(app: Flask) -> None:

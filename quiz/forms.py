@@ -10,12 +10,37 @@ from .services.errors import QuizError
 
 
 def attach_error(form: FlaskForm, error: QuizError) -> None:
-    """Show a domain error beside the form field it names (or at the top of the form)."""
+    """Show a domain error beside the form field it names (or at the top of the form); an
+    error about several fields (InvalidFields) beside each of them."""
+    for item in getattr(error, "errors", {}).values():
+        attach_error(form, item)
+    if getattr(error, "errors", None):
+        return
     field = getattr(form, error.field, None) if error.field else None
     if field is not None and hasattr(field, "errors"):
         field.errors = [*field.errors, str(error.message)]
     else:
         form.form_errors.append(str(error.message))
+
+
+#: Ids are 64-bit signed integers in the database; anything larger names nothing.
+MAX_ID = 2**63 - 1
+
+
+def parse_id(text: str | None) -> int | None:
+    """An id typed into a form or query (ASCII digits, in range), else None."""
+    text = (text or "").strip()
+    if not text.isascii() or not text.isdigit() or int(text) > MAX_ID or int(text) == 0:
+        return None
+    return int(text)
+
+
+def current_path() -> str:
+    """This request's path and query, for a `next` or `back` link: without the bare "?"
+    that request.full_path ends in when there is no query."""
+    from flask import request
+
+    return request.full_path.removesuffix("?")
 
 
 def safe_next(target: str | None, default: str) -> str:

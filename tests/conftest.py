@@ -56,9 +56,19 @@ class Clock:
         self.current = moment
 
 
-def _pg_url() -> str:
+def _pg_url(schema: str = PG_SCHEMA) -> str:
     sep = "&" if "?" in PG_URL else "?"
-    return f"{PG_URL}{sep}options={quote(f'-csearch_path={PG_SCHEMA}')}"
+    return f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"
+
+
+def reset_pg_schema(schema: str, *, create: bool = True) -> None:
+    """Drop a PostgreSQL schema of the tests' and (unless told not to) create it empty."""
+    engine = sa.create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        if create:
+            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    engine.dispose()
 
 
 def _migrate(url: str) -> None:
@@ -78,11 +88,7 @@ def _config_dict() -> dict:
 def database_template(tmp_path_factory):
     """Migrate once per run: an SQLite file to copy, or the PostgreSQL test schema."""
     if PG_URL:
-        engine = sa.create_engine(PG_URL)
-        with engine.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE")
-            conn.exec_driver_sql(f"CREATE SCHEMA {PG_SCHEMA}")
-        engine.dispose()
+        reset_pg_schema(PG_SCHEMA)
         _migrate(_pg_url())
         return None
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"

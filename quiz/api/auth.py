@@ -1,7 +1,8 @@
 """Bearer tokens for app and mini-program clients, which keep no cookies.
 
-A token is signed, not stored: checking it costs no write. It names the user and a piece of
-the password hash, so changing the password ends every token issued before.
+A token is signed, not stored: checking it costs no write. It names the user and their
+session token (quiz.models.User.session_token), so logging out, changing the password or
+being disabled ends every token issued before, as it ends every session cookie.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from ..extensions import db
 from ..models import User
 from ..services.errors import Unauthorized
 
-_SALT = "api-token-v1"
+_SALT = "api-token-v2"  # v1 tokens named a piece of the password hash; they are refused
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -24,7 +25,7 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def issue_token(user: User) -> str:
     """A bearer token for `user`."""
-    return _serializer().dumps({"u": user.id, "p": user.password_hash[-12:]})
+    return _serializer().dumps({"u": user.id, "s": user.session_token})
 
 
 def user_from_token(token: str) -> User | None:
@@ -33,8 +34,10 @@ def user_from_token(token: str) -> User | None:
         data = _serializer().loads(token, max_age=current_app.config["API_TOKEN_MAX_AGE"])
     except BadSignature:
         return None
-    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
-    if user is None or not user.is_enabled or user.password_hash[-12:] != data.get("p"):
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None
+    user = db.session.get(User, data["u"])
+    if user is None or not user.is_enabled or not user.has_session_token(str(data.get("s"))):
         return None
     return user
 

@@ -54,8 +54,9 @@ def _error(description: str, *codes: str) -> dict:
 
 
 def _unauthorized() -> dict:
-    return _error("No valid bearer token: missing, malformed or expired, or the account was "
-                  "disabled or its password changed since the token was issued.", "unauthorized")
+    return _error("No valid bearer token: missing, malformed or expired, or the user logged "
+                  "out, changed the password or was disabled since the token was issued.",
+                  "unauthorized")
 
 
 def _invalid_body(description: str = "The body is not a JSON object.") -> dict:
@@ -129,7 +130,10 @@ def _schemas() -> dict:
             "code": _str("Stable, for programs: switch on this."),
             "message": _str("For people, in the request's language."),
             "field": _nullable("string", "The request field at fault, if any."),
-        })}),
+            "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                       "description": "When several fields are wrong (registration): each "
+                                      "field's message; the first is `field` and `message`."},
+        }, optional=("fields",))}),
         "User": _obj({"id": _int(), "name": _str(), "phone": _str(examples=["13912345678"]),
                       "role": _str(enum=[r.value for r in Role]), "unit_code": _str()}),
         "Session": _obj({"token": _str("Bearer token, valid 30 days."), "user": _ref("User")}),
@@ -171,20 +175,23 @@ def _schemas() -> dict:
         "SaveResult": _obj({"saved": {"const": True}, "remaining_seconds": _int(minimum=0)}),
         "ReviewItem": {"allOf": [_ref("Question"), _obj({
             "given": {"type": "array", "items": option_key, "description": _GIVEN_NOTE},
-            "awarded": _int("Points awarded for this question."),
+            "awarded": _int("Points awarded for this question. Present only when the quiz "
+                            "shows answers, or marks right and wrong without them."),
             "correct": {"type": "array", "items": option_key,
                         "description": "The right keys, as displayed, like `given`. Present "
                                        "only when the quiz shows answers in the review."},
-            "is_correct": {"type": "boolean", "description": "Present only with `correct`."},
+            "is_correct": {"type": "boolean", "description": "Present with `awarded`."},
             "explanation": _str("Present only when the quiz shows explanations."),
-        }, optional=("correct", "is_correct", "explanation"))]},
+        }, optional=("awarded", "correct", "is_correct", "explanation"))]},
         "Result": _obj({
             "id": _str(),
             "status": _str("submitted, or timed_out when the deadline (and its grace) passed "
                            "first and the answers saved in time were scored.",
                            enum=[s.value for s in AttemptStatus]),
             "score": _int(), "max_score": _int(), "passed": {"type": "boolean"},
-            "correct_count": _int(), "question_count": _int(),
+            "correct_count": {"type": ["integer", "null"], "description": "Null when the "
+                              "quiz hides answers and right/wrong marks."},
+            "question_count": _int(),
             "duration_seconds": _nullable("integer", "Time used, at most the time limit."),
             "review": {"type": "array", "items": _ref("ReviewItem")},
         }, description="A finished attempt with its review."),
@@ -224,6 +231,11 @@ def _paths() -> dict:
                               "answer never says which.", "bad_credentials"),
                 "422": _invalid_body(),
             })},
+        "/auth/logout": {"post": _op(
+            "logout", "auth", "Log out everywhere",
+            description="Ends every session of the user: this token, every other token and "
+                        "every logged-in browser.",
+            responses={"204": {"description": "Logged out."}, "401": _unauthorized()})},
         "/units": {"get": _op(
             "listUnits", "units", "All units, parents before children", public=True,
             description="For the unit picker at registration.",

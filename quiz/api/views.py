@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from ..clock import grace, now
 from ..db import write_transaction
 from ..models import Attempt
+from ..security import limit_login, limit_registration
 from ..services import accounts, attempts, campaigns, stats, units
 from ..services.errors import Forbidden, UnknownUnit, ValidationFailed
 from ..timeutil import isoformat_utc
@@ -70,7 +71,8 @@ def _result_json(attempt: Attempt) -> dict:
         "score": attempt.score,
         "max_score": attempt.max_score,
         "passed": attempt.passed,
-        "correct_count": attempt.correct_count,
+        "correct_count": (attempt.correct_count
+                          if attempts.review_marks_questions(attempt.quiz) else None),
         "question_count": attempt.question_count,
         "duration_seconds": attempt.duration_seconds,
         "review": _review_json(attempt),
@@ -85,6 +87,7 @@ def openapi():
 
 
 @bp.post("/auth/register")
+@limit_registration
 def register():
     data = _body()
     with write_transaction():
@@ -94,10 +97,20 @@ def register():
 
 
 @bp.post("/auth/login")
+@limit_login
 def login():
     data = _body()
     user = accounts.authenticate(_text(data, "phone"), _text(data, "password"))
     return jsonify({"token": issue_token(user), "user": _user_json(user)})
+
+
+@bp.post("/auth/logout")
+@token_required
+def logout():
+    """End every session and token of the user, this one included."""
+    with write_transaction():
+        accounts.end_sessions(g.api_user)
+    return "", 204
 
 
 @bp.get("/units")

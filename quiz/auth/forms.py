@@ -11,6 +11,8 @@ class RegisterForm(FlaskForm):
     password = PasswordField(_l("Password"))
     unit_code = StringField(_l("Unit"))
     next = HiddenField()
+    #: The quiz whose "register" button was tapped: it starts right after registering.
+    quiz = HiddenField()
 
 
 class LoginForm(FlaskForm):

@@ -9,11 +9,15 @@ from ..models import User
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    try:
-        return db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
+def load_user(session_id: str) -> User | None:
+    """The user of a session or remember cookie, if its session token is still current."""
+    user_id, _, token = (session_id or "").partition(":")
+    if not user_id.isascii() or not user_id.isdigit() or len(user_id) > 18 or not token:
         return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.has_session_token(token):
+        return None
+    return user
 
 
 def init_login(app) -> None:

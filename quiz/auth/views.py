@@ -6,9 +6,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from ..clock import grace, now
 from ..db import write_transaction
-from ..forms import attach_error, safe_next
+from ..forms import attach_error, parse_id, safe_next
+from ..security import limit_login, limit_registration
 from ..services import accounts, units
+from ..services import attempts as attempt_service
 from ..services.errors import QuizError
 from . import bp
 from .forms import LoginForm, LogoutForm, RegisterForm
@@ -25,12 +28,30 @@ def _unit_choices() -> list[dict]:
     ]
 
 
+def _start_quiz(user, quiz_id: str | None) -> str | None:
+    """Start the quiz whose button led to registering ("register and start"): the attempt's
+    page, or None (with the reason flashed) when it cannot start now."""
+    quiz_id = parse_id(quiz_id)
+    if quiz_id is None:
+        return None
+    try:
+        quiz = attempt_service.get_quiz(quiz_id)
+        with write_transaction():
+            started = attempt_service.start(user, quiz, now(), grace())
+    except QuizError as error:
+        flash(str(error.message), "error")
+        return None
+    return url_for("participant.attempt", attempt_id=started.attempt.id)
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limit_registration
 def register():
     form = RegisterForm()
     if request.method == "GET":
         form.unit_code.data = request.args.get("unit", "")
         form.next.data = request.args.get("next", "")
+        form.quiz.data = request.args.get("quiz", "")
     if form.validate_on_submit():
         try:
             with write_transaction():
@@ -42,13 +63,15 @@ def register():
         else:
             login_user(user, remember=True)
             flash(_("Welcome, %(name)s! You are registered.", name=user.name), "success")
-            return redirect(safe_next(form.next.data, url_for("participant.index")))
+            return redirect(_start_quiz(user, form.quiz.data)
+                            or safe_next(form.next.data, url_for("participant.index")))
     return render_template("auth/register.html", form=form, units=_unit_choices()), (
         422 if form.errors or form.form_errors else 200
     )
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limit_login
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -68,6 +91,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if LogoutForm().validate_on_submit() and current_user.is_authenticated:
+        with write_transaction():
+            accounts.end_sessions(current_user)
         logout_user()
         flash(_("You have logged out."), "info")
     return redirect(url_for("participant.index"))

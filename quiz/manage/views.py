@@ -13,14 +13,15 @@ from question_bank.export import template_xlsx
 from question_bank.model import MAX_FILE_BYTES, OPTION_KEYS
 
 from ..db import write_transaction
-from ..forms import attach_error, safe_next
+from ..forms import attach_error, current_path, safe_next
 from ..services import banks
 from ..services.errors import QuizError
 from . import bp
 from .forms import ActionForm, QuestionForm, UploadForm
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EXPORT_KINDS = {"xlsx": (XLSX_MIME, "xlsx"), "gift": ("text/plain; charset=utf-8", "gift")}
+#: Flask adds "; charset=utf-8" to text types itself.
+EXPORT_KINDS = {"xlsx": (XLSX_MIME, "xlsx"), "gift": ("text/plain", "gift")}
 #: Questions listed in a preview; the counts above it cover the whole file.
 PREVIEW_ROWS = 200
 
@@ -28,7 +29,7 @@ PREVIEW_ROWS = 200
 @bp.before_request
 def _staff_only():
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path))
+        return redirect(url_for("auth.login", next=current_path()))
     if not current_user.is_staff:
         abort(403)
     return None

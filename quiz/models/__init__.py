@@ -1,7 +1,16 @@
 """The data model, one module per aggregate, all importable from here."""
 
 from .attempt import Attempt, AttemptStatus
-from .bank import JUDGE_OPTIONS, OPTION_KEYS, Bank, PendingImport, Question, QuestionType
+from .bank import (
+    JUDGE_OPTIONS,
+    OPTION_KEYS,
+    VERSIONED_FIELDS,
+    Bank,
+    PendingImport,
+    Question,
+    QuestionRevision,
+    QuestionType,
+)
 from .campaign import Campaign, Quiz, QuizRule, quiz_bank
 from .stats import (
     COUNTER_FIELDS,
@@ -19,7 +28,7 @@ from .user import Role, User
 __all__ = [
     "Attempt", "AttemptStatus", "Bank", "Campaign", "COUNTER_FIELDS", "JUDGE_OPTIONS",
     "OPTION_KEYS", "Participation", "PendingImport", "ParticipationDay", "QUESTION_COUNTER_FIELDS",
-    "QUESTION_COUNTER_SHARDS", "Question", "QuestionCounter", "QuestionType", "Quiz",
-    "QuizRule", "Role", "Unit", "UnitCounter", "UnitDayCounter", "UnitKind", "User",
-    "quiz_bank",
+    "QUESTION_COUNTER_SHARDS", "Question", "QuestionCounter", "QuestionRevision",
+    "QuestionType", "Quiz", "QuizRule", "Role", "Unit", "UnitCounter", "UnitDayCounter",
+    "UnitKind", "User", "VERSIONED_FIELDS", "quiz_bank",
 ]

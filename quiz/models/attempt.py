@@ -57,8 +57,9 @@ class Attempt(db.Model):
     started_at: Mapped[dt.datetime]
     deadline_at: Mapped[dt.datetime]
     finished_at: Mapped[dt.datetime | None]
-    #: What was drawn, in the order shown: [{"id": question id, "type": ..., "order": "CABD",
-    #: "points": n}]; "order" lists the stored option keys in the order they were displayed.
+    #: What was drawn, in the order shown: [{"id": question id, "v": its version, "type": ...,
+    #: "order": "CABD", "points": n}]; "order" lists the stored option keys in the order they
+    #: were displayed. Attempts from before versions (no "v") read version 1.
     questions: Mapped[list[dict]] = mapped_column(sa.JSON)
     #: Answers as displayed keys, {"<question id>": "AC"}; saved as given, merged on each save.
     answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)

@@ -61,6 +61,9 @@ class Question(db.Model):
     #: Digest of type, normalised stem and options: the duplicate guard.
     fingerprint: Mapped[str] = mapped_column(sa.String(40))
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: Goes up by one each time what a participant sees or is scored on changes (type,
+    #: stem, options, answer, explanation); the earlier versions are QuestionRevision rows.
+    version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -72,6 +75,26 @@ class Question(db.Model):
 
     def __repr__(self) -> str:
         return f"<Question {self.id} {self.type}>"
+
+
+#: What an attempt shows and scores; a change to any of these makes a new version.
+VERSIONED_FIELDS = ("type", "stem", "options", "answer", "explanation")
+
+
+class QuestionRevision(db.Model):
+    """An earlier version of a question, as attempts that drew it must keep showing it."""
+
+    __tablename__ = "question_revision"
+
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str] = mapped_column(sa.String(10))
+    stem: Mapped[str] = mapped_column(sa.Text)
+    options: Mapped[list[str]] = mapped_column(sa.JSON)
+    answer: Mapped[str] = mapped_column(sa.String(6))
+    explanation: Mapped[str] = mapped_column(sa.Text, default="")
+    #: When this version was replaced by the next.
+    replaced_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class PendingImport(db.Model):

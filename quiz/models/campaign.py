@@ -75,6 +75,9 @@ class Quiz(db.Model):
     #: The review after submitting shows the correct answers / the explanations.
     review_shows_answers: Mapped[bool] = mapped_column(default=True)
     review_shows_explanations: Mapped[bool] = mapped_column(default=True)
+    #: With the answers hidden: whether the review still marks each question right or wrong
+    #: (for a true/false question that gives the key away, hence off by default).
+    review_shows_correctness: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
 
     campaign: Mapped[Campaign] = relationship(back_populates="quizzes")

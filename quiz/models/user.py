@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hmac
+import secrets
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -21,6 +23,10 @@ class Role(enum.StrEnum):
     admin = "admin"
 
 
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
 
@@ -33,11 +39,28 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(sa.String(20), default=Role.participant.value)
     is_enabled: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Part of every session cookie, remember cookie and API token of this user: a new value
+    #: (logout, a password change, disabling) ends all of them at once.
+    session_token: Mapped[str] = mapped_column(sa.String(32), default=new_session_token)
 
     unit: Mapped[Unit] = relationship(lazy="joined")
 
     def set_password(self, password: str) -> None:
+        """Set a new password; every session and token issued before ends."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Invalidate every session cookie, remember cookie and API token of this user."""
+        self.session_token = new_session_token()
+
+    def get_id(self) -> str:
+        """Flask-Login's alternative id: the id and the session token, so that a new token
+        turns every earlier session and remember cookie away."""
+        return f"{self.id}:{self.session_token}"
+
+    def has_session_token(self, token: str) -> bool:
+        return hmac.compare_digest(self.session_token or "", token or "")
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

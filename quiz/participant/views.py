@@ -83,15 +83,19 @@ def attempt(attempt_id: str):
 @login_required
 def save(attempt_id: str):
     """Autosave from the quiz page's script (JSON, CSRF token in a header)."""
-    payload = request.get_json(silent=True) or {}
+    payload = request.get_json(silent=True)
     try:
         with write_transaction():
             item = attempt_service.save_answers(
-                current_user, attempt_id, payload.get("answers"), now(), grace()
+                current_user, attempt_id,
+                payload.get("answers") if isinstance(payload, dict) else None, now(), grace()
             )
     except QuizError as error:
         return json_error(error.code, str(error.message), error.status, error.field)
-    return jsonify(saved=True, remaining_seconds=attempt_service.remaining_seconds(item, now()))
+    moment = now()
+    # Milliseconds too: the page keeps its countdown on the server's deadline to the moment.
+    return jsonify(saved=True, remaining_seconds=attempt_service.remaining_seconds(item, moment),
+                   remaining_ms=attempt_service.remaining_ms(item, moment))
 
 
 def _form_answers(item) -> dict[str, list[str]]:
@@ -124,9 +128,14 @@ def result(attempt_id: str):
     _settle(item)
     if item.is_open:
         return redirect(url_for(".attempt", attempt_id=item.id))
+    moment = now()
     return render_template(
         "participant/result.html", attempt=item, quiz=item.quiz,
         review=attempt_service.review(item),
+        marks=attempt_service.review_marks_questions(item.quiz),
+        counting=attempt_service.counting_attempt(current_user, item.campaign_id),
+        can_retry=attempt_service.can_start_again(current_user, item.quiz, moment),
+        form=ActionForm(),
     )
 
 
@@ -139,6 +148,6 @@ def my_attempts():
             for item in overdue:
                 attempt_service.finish_if_overdue(item, now(), grace())
     items = attempt_service.user_attempts(current_user)
-    finished = [a for a in items if not a.is_open]
-    best = max(finished, key=lambda a: (a.score, -a.duration_seconds), default=None)
-    return render_template("participant/my_attempts.html", attempts=items, best=best)
+    best = attempt_service.best_attempts(items)
+    return render_template("participant/my_attempts.html", attempts=items,
+                           counting={a.id for a in best.values()}, best=best)

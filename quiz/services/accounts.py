@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -10,20 +11,37 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Role, Unit, User
-from .errors import BadCredentials, PhoneTaken, UnknownUnit, ValidationFailed
+from .errors import (
+    BadCredentials,
+    InvalidFields,
+    PhoneTaken,
+    QuizError,
+    UnknownUnit,
+    ValidationFailed,
+)
+from .text import clean_name
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+#: A mainland mobile number once normalised: ASCII digits only (`\d` would also take
+#: full-width or Arabic-Indic digits, and the same number would register several times).
+PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 PASSWORD_MIN_LENGTH = 6
 PASSWORD_MAX_LENGTH = 128
 NAME_MAX_LENGTH = 50
+_PHONE_SEPARATORS = re.compile(r"[\s\-()（）.·]")
 
 
 def normalize_phone(raw: str) -> str:
-    """Digits only, without a +86/0086 prefix, as people type their number in many ways."""
-    digits = re.sub(r"[\s\-()（）]", "", raw or "")
+    """The number as stored and looked up: NFKC (full-width digits become ASCII), spaces,
+    dashes and brackets removed, a +86 / 0086 / 86 country prefix dropped."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    digits = _PHONE_SEPARATORS.sub("", text)
     for prefix in ("+86", "0086"):
         if digits.startswith(prefix):
             digits = digits[len(prefix):]
+            break
+    else:
+        if len(digits) == 13 and digits.startswith("86"):
+            digits = digits[2:]
     return digits
 
 
@@ -39,10 +57,34 @@ def validate_phone(raw: str) -> str:
     return phone
 
 
+def validate_name(raw: str) -> str:
+    """A person's name as stored, or ValidationFailed naming the name field."""
+    return clean_name(raw, field="name", max_length=NAME_MAX_LENGTH,
+                      empty_message=_l("Please enter your name."))
+
+
+def validate_password(password: str, field: str = "password") -> str:
+    """The password if it is long enough and not too long, else ValidationFailed."""
+    password = password or ""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise ValidationFailed(
+            _l("The password needs at least %(n)d characters.", n=PASSWORD_MIN_LENGTH),
+            field=field,
+        )
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise ValidationFailed(
+            _l("The password may have at most %(n)d characters.", n=PASSWORD_MAX_LENGTH),
+            field=field,
+        )
+    return password
+
+
 def find_unit(code: str) -> Unit:
     """The unit with this code, or UnknownUnit."""
     code = (code or "").strip()
-    unit = db.session.scalar(sa.select(Unit).where(Unit.code == code)) if code else None
+    if not code:
+        raise UnknownUnit(_l("Please choose your unit."), field="unit_code")
+    unit = db.session.scalar(sa.select(Unit).where(Unit.code == code))
     if unit is None:
         raise UnknownUnit(field="unit_code")
     return unit
@@ -50,31 +92,25 @@ def find_unit(code: str) -> Unit:
 
 def register(name: str, phone: str, password: str, unit_code: str,
              role: Role = Role.participant) -> User:
-    """Create a user; raises ValidationFailed, PhoneTaken or UnknownUnit naming the field."""
-    name = " ".join((name or "").split())
-    if not name:
-        raise ValidationFailed(_l("Please enter your name."), field="name")
-    if len(name) > NAME_MAX_LENGTH:
-        raise ValidationFailed(
-            _l("The name may have at most %(n)d characters.", n=NAME_MAX_LENGTH), field="name"
-        )
-    phone = validate_phone(phone)
-    password = password or ""
-    if len(password) < PASSWORD_MIN_LENGTH:
-        raise ValidationFailed(
-            _l("The password needs at least %(n)d characters.", n=PASSWORD_MIN_LENGTH),
-            field="password",
-        )
-    if len(password) > PASSWORD_MAX_LENGTH:
-        raise ValidationFailed(
-            _l("The password may have at most %(n)d characters.", n=PASSWORD_MAX_LENGTH),
-            field="password",
-        )
-    unit = find_unit(unit_code)
-    if db.session.scalar(sa.select(User.id).where(User.phone == phone)) is not None:
-        raise PhoneTaken(field="phone")
-    user = User(name=name, phone=phone, unit=unit, role=role.value)
-    user.set_password(password)
+    """Create a user. Every field is checked: ValidationFailed names the first bad field and
+    carries all of them in `errors`; PhoneTaken when the number is registered already."""
+    checks = (("name", lambda: validate_name(name)), ("phone", lambda: validate_phone(phone)),
+              ("password", lambda: validate_password(password)),
+              ("unit_code", lambda: find_unit(unit_code)))
+    values, errors = {}, {}
+    for field, check in checks:
+        try:
+            values[field] = check()
+        except QuizError as error:
+            errors[error.field or field] = error
+    if "phone" in values and db.session.scalar(
+            sa.select(User.id).where(User.phone == values["phone"])) is not None:
+        errors["phone"] = PhoneTaken(field="phone")
+    if errors:
+        raise InvalidFields(errors)
+    user = User(name=values["name"], phone=values["phone"], unit=values["unit_code"],
+                role=role.value)
+    user.set_password(values["password"])
     db.session.add(user)
     try:
         with db.session.begin_nested():
@@ -90,3 +126,25 @@ def authenticate(phone: str, password: str) -> User:
     if user is None or not user.is_enabled or not user.check_password(password or ""):
         raise BadCredentials()
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Log the user out everywhere: every session, remember cookie and API token ends."""
+    user.end_sessions()
+    db.session.flush()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password after checking the current one; every other session ends."""
+    if not user.check_password(current or ""):
+        raise BadCredentials(_l("The current password is wrong."), field="current_password")
+    user.set_password(validate_password(new, field="new_password"))
+    db.session.flush()
+
+
+def set_enabled(user: User, enabled: bool) -> None:
+    """Enable or disable an account; disabling ends its sessions and tokens at once."""
+    user.is_enabled = enabled
+    if not enabled:
+        user.end_sessions()
+    db.session.flush()

@@ -17,16 +17,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..models import OPTION_KEYS, Attempt, AttemptStatus, Question, Quiz, User
+from ..models import OPTION_KEYS, Attempt, AttemptStatus, Question, QuestionRevision, Quiz, User
 from ..timeutil import local_date
 from . import counters
-from .drawing import draw_questions
+from .drawing import DrawnQuestion, as_drawn, draw_questions
 from .errors import (
     AttemptFinished,
     CampaignEnded,
     CampaignNotStarted,
     DailyLimitReached,
     NotFound,
+    QuizError,
     QuizUnavailable,
     TimeUp,
     ValidationFailed,
@@ -140,6 +141,11 @@ def remaining_seconds(attempt: Attempt, now: dt.datetime) -> int:
     return max(0, int((attempt.deadline_at - now).total_seconds()))
 
 
+def remaining_ms(attempt: Attempt, now: dt.datetime) -> int:
+    """Milliseconds left before the deadline, never negative (the page's countdown)."""
+    return max(0, int((attempt.deadline_at - now).total_seconds() * 1000))
+
+
 def finish_if_overdue(attempt: Attempt, now: dt.datetime, grace_seconds: int) -> bool:
     """Finish an overdue open attempt with the answers saved in time; True if it is finished."""
     if not attempt.is_open:
@@ -174,8 +180,10 @@ def submit(user: User, attempt_id: str, answers: object | None, now: dt.datetime
            grace_seconds: int) -> Attempt:
     """Score and finish the attempt; submitting again returns the stored result unchanged.
 
-    After the deadline and its grace the answers sent with the submit are not taken: the
-    attempt is finished with what was saved in time, and its status says so (timed_out).
+    A submit that reaches the server at or after the deadline, within the grace (the page
+    submits by itself when the time is up; the network takes a moment), takes the answers it
+    carries and is timed_out: the result says the time ran out. After the grace the answers
+    sent are not taken: the attempt is finished with what was saved in time (timed_out too).
     """
     attempt = get_own_attempt(user, attempt_id, for_update=True)
     if not attempt.is_open or finish_if_overdue(attempt, now, grace_seconds):
@@ -183,7 +191,8 @@ def submit(user: User, attempt_id: str, answers: object | None, now: dt.datetime
     merged = dict(attempt.answers)
     if answers is not None:
         merged.update(clean_answers(attempt, answers))
-    _finish(attempt, AttemptStatus.submitted, now, merged)
+    status = AttemptStatus.timed_out if now >= attempt.deadline_at else AttemptStatus.submitted
+    _finish(attempt, status, now, merged)
     return attempt
 
 
@@ -253,14 +262,29 @@ def _finish(attempt: Attempt, status: AttemptStatus, finished_at: dt.datetime,
     return True
 
 
-def load_questions(attempt: Attempt) -> dict[int, Question]:
-    """The attempt's questions by id, in one query."""
-    ids = [item["id"] for item in attempt.questions]
-    return {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(ids)))}
+def load_questions(attempt: Attempt) -> dict[int, DrawnQuestion]:
+    """The attempt's questions by id, each as the version that was drawn.
+
+    One query for the questions; a second only when some were edited since the draw.
+    """
+    wanted = {item["id"]: item.get("v", 1) for item in attempt.questions}
+    current = {q.id: q for q in db.session.scalars(
+        sa.select(Question).where(Question.id.in_(list(wanted))))}
+    loaded = {qid: as_drawn(qid, q) for qid, q in current.items() if q.version == wanted[qid]}
+    older = [(qid, wanted[qid]) for qid in wanted if qid not in loaded]
+    if older:
+        revisions = db.session.scalars(sa.select(QuestionRevision).where(
+            sa.tuple_(QuestionRevision.question_id, QuestionRevision.version).in_(older)))
+        for revision in revisions:
+            loaded[revision.question_id] = as_drawn(revision.question_id, revision)
+    for qid in wanted:  # no revision kept (edited before versions existed): as it reads now
+        if qid not in loaded:
+            loaded[qid] = as_drawn(qid, current[qid])
+    return loaded
 
 
 def public_questions(attempt: Attempt,
-                     questions: dict[int, Question] | None = None) -> list[dict]:
+                     questions: dict[int, DrawnQuestion] | None = None) -> list[dict]:
     """The questions as the participant sees them: no answer key, no explanation."""
     questions = questions or load_questions(attempt)
     shown = []
@@ -279,25 +303,78 @@ def public_questions(attempt: Attempt,
     return shown
 
 
+def review_marks_questions(quiz: Quiz) -> bool:
+    """Whether a review may say, question by question, what was right: with the answers
+    shown, or when the quiz marks right and wrong without them (off by default: for a
+    true/false question the mark is the key)."""
+    return quiz.review_shows_answers or quiz.review_shows_correctness
+
+
 def review(attempt: Attempt) -> list[dict]:
-    """A finished attempt question by question, with as much as the quiz allows to show."""
+    """A finished attempt question by question, with as much as the quiz allows to show.
+
+    Always: the question, its options and the answer given. With the answers shown: the
+    right keys, whether the answer was right and the points it got. With only right/wrong
+    marks allowed: whether it was right and its points. Otherwise nothing that depends on
+    the key (the total score is on the attempt).
+    """
     if attempt.is_open:
         raise AttemptFinished()
     quiz = attempt.quiz
     questions = load_questions(attempt)
     drawn = {str(item["id"]): item for item in attempt.questions}
+    marks = review_marks_questions(quiz)
     rows = []
     for shown in public_questions(attempt, questions):
         qid = str(shown["id"])
         item = drawn[qid]
-        row = {**shown, "given": attempt.answers.get(qid, ""), "awarded": attempt.points[qid]}
+        row = {**shown, "given": attempt.answers.get(qid, "")}
+        if marks:
+            row["awarded"] = attempt.points[qid]
+            row["is_correct"] = row["given"] == to_displayed_keys(
+                questions[shown["id"]].answer, item["order"])
         if quiz.review_shows_answers:
             row["correct"] = to_displayed_keys(questions[shown["id"]].answer, item["order"])
-            row["is_correct"] = row["given"] == row["correct"]
         if quiz.review_shows_explanations:
             row["explanation"] = questions[shown["id"]].explanation
         rows.append(row)
     return rows
+
+
+def ranking_key(attempt: Attempt) -> tuple:
+    """How finished attempts rank (成绩取最高分): the higher score, then the shorter time, then
+    the earlier finish, then the id, so that the order is total and stable."""
+    return (-(attempt.score or 0), attempt.duration_seconds or 0, attempt.finished_at,
+            attempt.id)
+
+
+def best_attempts(attempts: list[Attempt]) -> dict[int, Attempt]:
+    """The attempt that counts, per campaign, among one person's attempts."""
+    best: dict[int, Attempt] = {}
+    for attempt in attempts:
+        if attempt.is_open:
+            continue
+        kept = best.get(attempt.campaign_id)
+        if kept is None or ranking_key(attempt) < ranking_key(kept):
+            best[attempt.campaign_id] = attempt
+    return best
+
+
+def counting_attempt(user: User, campaign_id: int) -> Attempt | None:
+    """The user's attempt that counts in this campaign: their best one."""
+    finished = db.session.scalars(sa.select(Attempt).where(
+        Attempt.user_id == user.id, Attempt.campaign_id == campaign_id,
+        Attempt.status != AttemptStatus.open.value))
+    return best_attempts(list(finished)).get(campaign_id)
+
+
+def can_start_again(user: User, quiz: Quiz, now: dt.datetime) -> bool:
+    """Whether the user could start another attempt at this quiz now."""
+    try:
+        check_open(quiz, now)
+    except QuizError:
+        return False
+    return attempts_left_today(user, quiz, now) > 0
 
 
 def user_attempts(user: User) -> list[Attempt]:

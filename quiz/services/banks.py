@@ -15,10 +15,12 @@ from question_bank import MESSAGES, ImportIssue, ParseResult, QuestionDraft, Que
 
 from ..extensions import db
 from ..models import (
+    VERSIONED_FIELDS,
     Bank,
     PendingImport,
     Question,
     QuestionCounter,
+    QuestionRevision,
     Quiz,
     QuizRule,
     User,
@@ -26,6 +28,7 @@ from ..models import (
 )
 from ..timeutil import utcnow
 from .errors import ConcurrentChange, NotFound, ValidationFailed
+from .text import clean_name
 
 BANK_NAME_MAX_LENGTH = 100
 #: Rows per INSERT/UPDATE batch when storing a file, and per progress report.
@@ -93,15 +96,9 @@ def issue_place(issue: ImportIssue) -> str:
 
 
 def check_bank_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise ValidationFailed(_l("Give the bank a name."), field="bank")
-    if len(name) > BANK_NAME_MAX_LENGTH:
-        raise ValidationFailed(
-            _l("A bank name has at most %(limit)d characters.", limit=BANK_NAME_MAX_LENGTH),
-            field="bank",
-        )
-    return name
+    """The bank name as stored (see quiz.services.text), or ValidationFailed."""
+    return clean_name(name, field="bank", max_length=BANK_NAME_MAX_LENGTH,
+                      empty_message=_l("Give the bank a name."))
 
 
 def find_bank(name: str) -> Bank | None:
@@ -133,6 +130,20 @@ def _values(draft: QuestionDraft) -> dict:
         "explanation": draft.explanation, "category": draft.category,
         "difficulty": draft.difficulty,
     }
+
+
+def _changes_version(question: Question, values: dict) -> bool:
+    """Whether new values change what an attempt shows or scores (VERSIONED_FIELDS)."""
+    return any(getattr(question, name) != values[name] for name in VERSIONED_FIELDS)
+
+
+def _keep_revisions(questions: list[Question]) -> None:
+    """Store each question's current version before it changes, for the attempts that drew
+    it; the caller then raises `version` by one."""
+    rows = [{"question_id": q.id, "version": q.version, "replaced_at": utcnow(),
+             **{name: getattr(q, name) for name in VERSIONED_FIELDS}} for q in questions]
+    for start in range(0, len(rows), STORE_BATCH):
+        db.session.execute(sa.insert(QuestionRevision), rows[start:start + STORE_BATCH])
 
 
 def _existing(bank_id: int | None) -> dict[str, Question]:
@@ -185,13 +196,18 @@ def _store(report: ImportReport, progress: StoreProgress | None) -> ImportReport
     bank = get_or_create_bank(report.bank_name)
     report.bank_id = bank.id
     existing = _existing(bank.id)
-    inserts, updates = [], []
+    inserts, updates, revised = [], [], []
     for draft, action in report.plan:
         if action == "add":
             inserts.append({"bank_id": bank.id, "fingerprint": draft.fingerprint(),
                             "is_active": True, **_values(draft)})
         elif action == "update":
-            updates.append({"id": existing[draft.fingerprint()].id, **_values(draft)})
+            question, values = existing[draft.fingerprint()], _values(draft)
+            if _changes_version(question, values):
+                revised.append(question)
+                values["version"] = question.version + 1
+            updates.append({"id": question.id, **values})
+    _keep_revisions(revised)
     total, done = len(inserts) + len(updates), 0
     for rows, statement in ((inserts, sa.insert(Question)), (updates, sa.update(Question))):
         for start in range(0, len(rows), STORE_BATCH):
@@ -323,7 +339,8 @@ def search_questions(bank: Bank, *, text: str = "", qtype: str = "", category: s
     elif status == "disabled":
         query = query.where(Question.is_active.is_(False))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    page = max(1, page)
+    # A page past the last (or a number beyond any database integer) shows the last page.
+    page = min(max(1, page), max(1, -(-total // per_page)))
     questions = list(db.session.scalars(
         query.order_by(Question.id).limit(per_page).offset((page - 1) * per_page)))
     categories = list(db.session.scalars(
@@ -361,7 +378,9 @@ def update_question(question: Question, *, qtype: str, stem: str, options: list[
                     answer: str, explanation: str, category: str, difficulty: str) -> Question:
     """Change a question after the same checks an imported row gets.
 
-    Past attempts keep their scores; their reviews show the question as it now reads.
+    A change to what a participant sees or is scored on (type, stem, options, answer,
+    explanation) makes a new version: attempts that drew the question, open or finished,
+    keep showing, scoring and reviewing the version they drew; new draws get this one.
     """
     draft, issues = question_bank.check_question(
         qtype=qtype, stem=stem, options=options, answer=answer, explanation=explanation,
@@ -379,7 +398,11 @@ def update_question(question: Question, *, qtype: str, stem: str, options: list[
             _l("The same question is already in this bank (number %(id)d).", id=twin),
             field="stem",
         )
-    for name, value in _values(draft).items():
+    values = _values(draft)
+    if _changes_version(question, values):
+        _keep_revisions([question])
+        question.version += 1
+    for name, value in values.items():
         setattr(question, name, value)
     question.fingerprint = fingerprint
     db.session.flush()

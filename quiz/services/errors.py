@@ -29,6 +29,17 @@ class ValidationFailed(QuizError):
     status = 422
 
 
+class InvalidFields(ValidationFailed):
+    """Several fields are wrong at once: `errors` maps each field to its error; the first
+    one is this error's own code, message and field (as a single error would be)."""
+
+    def __init__(self, errors: dict[str, QuizError]):
+        first = next(iter(errors.values()))
+        self.code, self.status = first.code, first.status
+        super().__init__(first.message, field=first.field)
+        self.errors = errors
+
+
 class NotFound(QuizError):
     code = "not_found"
     status = 404

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..models import OPTION_KEYS, Question
+from ..models import OPTION_KEYS
+from .drawing import DrawnQuestion
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,8 @@ def to_displayed_keys(stored: str, order: str) -> str:
     return "".join(sorted(OPTION_KEYS[order.index(key)] for key in stored))
 
 
-def question_points(question: Question, given: set[str], points: int, partial_credit: bool) -> int:
+def question_points(question: DrawnQuestion, given: set[str], points: int,
+                    partial_credit: bool) -> int:
     """Points for one answer: all or nothing, or half (rounded down) for a correct subset."""
     correct = set(question.answer)
     if given == correct:
@@ -41,7 +43,7 @@ def question_points(question: Question, given: set[str], points: int, partial_cr
 
 
 def score_answers(
-    drawn: list[dict], answers: dict[str, str], questions: dict[int, Question],
+    drawn: list[dict], answers: dict[str, str], questions: dict[int, DrawnQuestion],
     partial_credit: bool,
 ) -> Score:
     """Score `answers` (displayed keys by question id) against the drawn questions."""

@@ -10,8 +10,10 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import db
 from ..models import Unit, UnitKind
 from .errors import ValidationFailed
+from .text import clean_name
 
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+UNIT_NAME_MAX_LENGTH = Unit.__table__.c.name.type.length
 
 
 def create_unit(code: str, name: str, kind: str, parent: Unit | None = None,
@@ -25,7 +27,9 @@ def create_unit(code: str, name: str, kind: str, parent: Unit | None = None,
         raise ValidationFailed(_l("Unknown unit kind."), field="kind")
     if headcount < 0:
         raise ValidationFailed(_l("The headcount cannot be negative."), field="headcount")
-    unit = Unit(code=code, name=name.strip(), kind=kind, parent=parent, headcount=headcount)
+    name = clean_name(name, field="name", max_length=UNIT_NAME_MAX_LENGTH,
+                      empty_message=_l("Please enter the unit's name."))
+    unit = Unit(code=code, name=name, kind=kind, parent=parent, headcount=headcount)
     db.session.add(unit)
     db.session.flush()
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
