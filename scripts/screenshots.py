@@ -26,6 +26,8 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PARTICIPANT = ("13800000003", "participant-demo")
+ORGANIZER = ("13800000002", "organizer-demo-2026")
+DEMO_BANK_NAME = "安全生产月示范题库"
 
 
 def start_server(workdir: Path) -> subprocess.Popen:
@@ -34,6 +36,14 @@ def start_server(workdir: Path) -> subprocess.Popen:
     flask = [str(ROOT / ".venv/bin/flask"), "--app", "quiz"]
     subprocess.run([*flask, "init-db"], env=env, check=True, cwd=ROOT)
     subprocess.run([*flask, "seed-demo"], env=env, check=True, cwd=ROOT)
+    # 26 more questions: the demo bank then has 120, three pages in the organizers' list.
+    extra = workdir / "extra.csv"
+    rows = ["题型,题干,选项A,选项B,选项C,选项D,答案,解析,分类,难度"] + [
+        f"单选,补充题 {n}：发现电气线路冒烟时，首先应当（ ）。,切断电源,用水扑救,继续观察,"
+        f"离开现场,A,先断电后灭火。,用电安全,中" for n in range(1, 27)]
+    extra.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    subprocess.run([*flask, "import-bank", str(extra), "--bank", DEMO_BANK_NAME], env=env,
+                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
         env=env, cwd=ROOT,
@@ -60,10 +70,10 @@ def shoot(page, name: str, full_page: bool = False) -> None:
     print(f"wrote {path.relative_to(ROOT)}")
 
 
-def log_in(page) -> None:
+def log_in(page, who: tuple[str, str] = PARTICIPANT) -> None:
     page.goto(f"{BASE}/auth/login")
-    page.fill("#phone", PARTICIPANT[0])
-    page.fill("#password", PARTICIPANT[1])
+    page.fill("#phone", who[0])
+    page.fill("#password", who[1])
     page.click("button[type=submit].primary")
     page.wait_for_load_state()
 
@@ -82,6 +92,12 @@ def journey(browser, lang: str) -> None:
     suffix = "" if lang == "zh" else "-en"
     page.goto(f"{BASE}/auth/register?unit=PA-CG-DJ")
     shoot(page, f"register{suffix}")
+    # Three mistakes at once: each is shown beside its field.
+    page.fill("#phone", "1391234")
+    page.fill("#password", "123")
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
+    shoot(page, f"register-errors{suffix}", full_page=True)
     log_in(page)
     shoot(page, f"campaign{suffix}")
     open_quiz(page)
@@ -115,6 +131,22 @@ def journey(browser, lang: str) -> None:
     context.close()
 
 
+def organizer_pages(browser) -> None:
+    """The bank of 120 questions, its last page (with the pager), on a phone."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True, locale="zh-CN")
+    page = context.new_page()
+    log_in(page, ORGANIZER)
+    page.goto(f"{BASE}/manage/banks")
+    page.click(f"text={DEMO_BANK_NAME}")
+    page.wait_for_load_state()
+    page.click("nav.pager a")  # to page 2
+    page.wait_for_load_state()
+    page.locator("nav.pager").scroll_into_view_if_needed()
+    shoot(page, "manage-bank-pages")
+    context.close()
+
+
 def main() -> int:
     global ONLY
     ONLY = tuple(sys.argv[1:])
@@ -130,6 +162,7 @@ def main() -> int:
                 )
                 journey(browser, "zh")
                 journey(browser, "en")
+                organizer_pages(browser)
                 browser.close()
         finally:
             server.terminate()

@@ -35,7 +35,7 @@ def test_the_result_says_which_attempt_counts(client, auth, make_user, make_quiz
     worse = start(user, quiz, clock)
     submit(user, worse, clock, wrong_answers(worse))
     html = client.get(f"/attempt/{good.id}/result").get_data(as_text=True)
-    assert "这是你的最好成绩" in html
+    assert "本次是你的最好成绩" in html
     html = client.get(f"/attempt/{worse.id}/result").get_data(as_text=True)
     assert "计入成绩的是你的最好成绩" in html and f"/attempt/{good.id}/result" in html
     mine = client.get("/me/attempts").get_data(as_text=True)
