@@ -7,6 +7,7 @@ page and through the API counts against one budget.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 
@@ -84,10 +85,17 @@ def _setting(name: str):
 
 
 def _account_key() -> str:
-    """The normalised mobile number a log-in names, from the form or the JSON body."""
+    """The mobile number a log-in names, normalised exactly as the log-in looks it up
+    (padding or another spelling of the number is the same account); a value too long to
+    be a number is kept as its digest, so junk cannot grow the counters' storage."""
     data = request.get_json(silent=True) if request.is_json else request.form
     raw = data.get("phone") if isinstance(data, dict) else None
-    return normalize_phone(raw[:2 * _KEY_LENGTH])[:_KEY_LENGTH] if isinstance(raw, str) else ""
+    if not isinstance(raw, str):
+        return ""
+    phone = normalize_phone(raw)
+    if len(phone) > _KEY_LENGTH:
+        return "sha256:" + hashlib.sha256(phone.encode("utf-8", "replace")).hexdigest()
+    return phone
 
 
 def _no_account() -> bool:

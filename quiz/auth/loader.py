@@ -15,7 +15,7 @@ def load_user(session_id: str) -> User | None:
     if not user_id.isascii() or not user_id.isdigit() or len(user_id) > 18 or not token:
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or not user.has_session_token(token):
+    if user is None or not user.is_enabled or not user.has_session_token(token):
         return None
     return user
 

@@ -63,7 +63,7 @@ class Question(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     #: Goes up by one each time what a participant sees or is scored on changes (type,
     #: stem, options, answer, explanation); the earlier versions are QuestionRevision rows.
-    version: Mapped[int] = mapped_column(default=1)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -77,7 +77,8 @@ class Quiz(db.Model):
     review_shows_explanations: Mapped[bool] = mapped_column(default=True)
     #: With the answers hidden: whether the review still marks each question right or wrong
     #: (for a true/false question that gives the key away, hence off by default).
-    review_shows_correctness: Mapped[bool] = mapped_column(default=False)
+    review_shows_correctness: Mapped[bool] = mapped_column(default=False,
+                                                           server_default=sa.false())
     is_active: Mapped[bool] = mapped_column(default=True)
 
     campaign: Mapped[Campaign] = relationship(back_populates="quizzes")

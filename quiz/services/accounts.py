@@ -135,7 +135,8 @@ def end_sessions(user: User) -> None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Set a new password after checking the current one; every other session ends."""
+    """Set a new password after checking the current one. Every session and token ends,
+    this one included: the caller logs the user in again if it should stay logged in."""
     if not user.check_password(current or ""):
         raise BadCredentials(_l("The current password is wrong."), field="current_password")
     user.set_password(validate_password(new, field="new_password"))

@@ -389,6 +389,9 @@ def update_question(question: Question, *, qtype: str, stem: str, options: list[
     if draft is None:
         first = issues[0]
         raise ValidationFailed(issue_message(first), field=first.field)
+    # Two organizers saving the same question at once: the second waits for the first and
+    # then sees its version (PostgreSQL; SQLite's write transaction already takes turns).
+    db.session.refresh(question, with_for_update=True)
     fingerprint = draft.fingerprint()
     twin = db.session.scalar(sa.select(Question.id).where(
         Question.bank_id == question.bank_id, Question.fingerprint == fingerprint,

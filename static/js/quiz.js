@@ -73,6 +73,7 @@
     show("timeup");
     disableSubmit();
     closeCard();
+    localStorage.removeItem(storeKey);  // the form carries every answer now
     form.submit();  // no submit event, so no "are you sure": the time is up
   }
 

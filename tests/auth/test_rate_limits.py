@@ -111,6 +111,20 @@ def test_another_account_from_the_same_address_is_not_affected(app, make_user):
     assert AuthActions(app.test_client()).login(other.phone).status_code == 302
 
 
+@pytest.mark.parametrize("spelling", [" " * 64 + "{p}", "{p}" + " " * 100, "+86 {p}",
+                                      "{fw}", "(" * 40 + "{p}"])
+def test_every_spelling_of_a_number_counts_against_the_same_account(app, make_user, spelling):
+    """Padding or re-spelling the number must not open a fresh budget of guesses."""
+    user = make_user()
+    full_width = user.phone.translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"})
+    client = app.test_client()
+    for n in range(10):
+        typed = (spelling if n % 2 else "{p}").format(p=user.phone, fw=full_width)
+        assert api_login(client, typed, "wrong-password").status_code == 401
+    assert api_login(client, spelling.format(p=user.phone, fw=full_width)).status_code == 429
+    assert api_login(client, user.phone).status_code == 429
+
+
 def test_a_successful_log_in_does_not_clear_the_failures(app, make_user):
     # Else an attacker would get ten new guesses each time the owner logs in.
     user = make_user()

@@ -86,7 +86,8 @@ def test_a_full_width_number_is_stored_as_ascii(db, make_unit):
 
 
 @pytest.mark.parametrize("name", ["张\x00三", "\u202e三张", "\u200b\u200b", "\u200d", "王\ufeff五",
-                                  "李\u2066四", "\u3000 \t", "赵\x1b[31m"])
+                                  "李\u2066四", "\u3000 \t", "赵\x1b[31m", "\u3164\u3164",
+                                  "\u2800", "\ufe0f", "\u034f", "·"])
 def test_names_with_control_or_invisible_characters_are_refused(db, make_unit, name):
     unit = make_unit()
     with pytest.raises(ValidationFailed) as raised:

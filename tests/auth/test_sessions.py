@@ -4,6 +4,7 @@ session cookie, the remember cookie and the API tokens issued before."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from flask import g
 from itsdangerous import URLSafeTimedSerializer
 
@@ -104,6 +105,15 @@ def test_disabling_an_account_ends_its_sessions_and_enabling_does_not_revive_the
     assert not _logged_in(client)
     _login(client, person.phone)
     assert _logged_in(client)
+
+
+def test_an_account_disabled_behind_the_apps_back_is_logged_out(app, client, person, db):
+    _login(client, person.phone)
+    with db.engine.begin() as conn:  # as an admin's SQL or a later console would
+        conn.execute(sa.text("UPDATE user_account SET is_enabled = :f WHERE id = :id"),
+                     {"f": False, "id": person.id})
+    db.session.rollback()  # end the test's own read, which would not see the change
+    assert not _logged_in(client)
 
 
 def test_api_logout_revokes_every_token_and_the_browser_session(app, client, person):

@@ -4,6 +4,7 @@ drawn while an organizer edits it."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from quiz.db import write_transaction
 from quiz.models import Question, QuestionRevision
@@ -123,6 +124,22 @@ def test_a_past_attempts_review_shows_the_question_as_it_was(db, make_user, make
     assert question.version == 3
     kept = db.session.get(QuestionRevision, (question.id, 2))
     assert kept.stem == "新题干"
+
+
+def test_an_edit_from_a_stale_page_builds_on_the_latest_version(db, make_bank):
+    """Two organizers edit one question: the second save sees the first's version (it is
+    reloaded, locked on PostgreSQL), so revisions never collide."""
+    question = make_bank(single=1, multiple=0, judge=0).questions[0]
+    with db.engine.begin() as conn:  # someone else's edit, committed meanwhile
+        conn.execute(sa.text("INSERT INTO question_revision (question_id, version, type, stem, "
+                             "options, answer, explanation, replaced_at) SELECT id, version, "
+                             "type, stem, options, answer, explanation, CURRENT_TIMESTAMP "
+                             "FROM question WHERE id = :id"), {"id": question.id})
+        conn.execute(sa.text("UPDATE question SET version = 2, stem = '别人改过的题干' "
+                             "WHERE id = :id"), {"id": question.id})
+    _edit(question, stem="我改的题干")  # this object still says version 1
+    assert question.version == 3 and question.stem == "我改的题干"
+    assert db.session.get(QuestionRevision, (question.id, 2)).stem == "别人改过的题干"
 
 
 def test_changing_only_the_category_or_difficulty_makes_no_new_version(db, make_bank):
