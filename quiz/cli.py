@@ -15,7 +15,7 @@ import question_bank
 
 from .db import write_transaction
 from .extensions import db
-from .models import Campaign, Unit
+from .models import Campaign, Role, Unit
 from .services.errors import QuizError
 from .timeutil import utcnow
 
@@ -224,7 +224,38 @@ def export_bank_command(bank_name: str, out: Path, include_disabled: bool):
     click.echo(_("Wrote %(count)d questions to %(file)s.", count=len(drafts), file=out))
 
 
+@click.command("create-user")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True,
+              help="admin: everything; organizer: their unit's subtree; participant.")
+@click.option("--unit", "unit_code", required=True, metavar="CODE", help="The unit's code.")
+@click.option("--phone", required=True, help="Mainland mobile number: the login name.")
+@click.option("--name", required=True, help="The person's name.")
+@click.option("--password", default=None,
+              help="Asked for (twice, not shown) when not given here.")
+@with_appcontext
+def create_user_command(role: str, unit_code: str, phone: str, name: str,
+                        password: str | None):
+    """Create an account, e.g. the first admin of a new installation."""
+    from .services import accounts
+
+    if password is None:
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+    try:
+        with write_transaction():
+            user = accounts.register(name, phone, password, unit_code, role=Role(role))
+    except QuizError as error:
+        for item in getattr(error, "errors", {error.field: error}).values():
+            click.echo(f"--{_OPTION_OF.get(item.field, item.field)}: {item.message}", err=True)
+        sys.exit(1)
+    click.echo(_("Created %(role)s %(name)s (%(phone)s) in %(unit)s.", role=user.role,
+                 name=user.name, phone=user.phone, unit=user.unit.name))
+
+
+#: The command line's name for a field the services name.
+_OPTION_OF = {"unit_code": "unit"}
+
+
 def init_cli(app) -> None:
     for command in (init_db_command, seed_demo_command, reconcile_command,
-                    import_bank_command, export_bank_command):
+                    import_bank_command, export_bank_command, create_user_command):
         app.cli.add_command(command)

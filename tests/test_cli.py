@@ -168,3 +168,46 @@ def test_export_bank_refuses_an_unknown_bank_or_suffix(runner, tmp_path):
                          ).exit_code == 2
     assert runner.invoke(args=["export-bank", "没有", "--out", str(tmp_path / "a.pdf")]
                          ).exit_code == 2
+
+
+def test_create_user_makes_the_first_admin(db, runner, make_unit):
+    from quiz.models import User
+
+    unit = make_unit("平安县", code="PA", kind="county")
+    result = runner.invoke(args=["create-user", "--role", "admin", "--unit", "PA", "--phone",
+                                 "１３９ 0000 0001", "--name", "管理员", "--password",
+                                 "long-enough"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(sa.select(User).where(User.phone == "13900000001"))
+    assert (user.role, user.unit_id, user.name) == ("admin", unit.id, "管理员")
+    assert user.check_password("long-enough")
+
+
+def test_create_user_asks_for_the_password_twice_when_not_given(db, runner, make_unit):
+    from quiz.models import User
+
+    make_unit(code="U9")
+    result = runner.invoke(args=["create-user", "--role", "organizer", "--unit", "U9",
+                                 "--phone", "13900000002", "--name", "组织者"],
+                           input="secret-one\nsecret-one\n")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(sa.select(User).where(User.phone == "13900000002"))
+    assert user.role == "organizer" and user.check_password("secret-one")
+
+
+def test_create_user_names_every_mistake_and_stores_nothing(db, runner, make_user):
+    from quiz.models import User
+
+    taken = make_user()
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(User))
+    result = runner.invoke(args=["create-user", "--role", "participant", "--unit", "NOPE",
+                                 "--phone", taken.phone, "--name", "\u202e", "--password",
+                                 "123"])
+    assert result.exit_code == 1
+    for option in ("--name", "--phone", "--password", "--unit"):
+        assert option in result.output, result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == before
+    bad_role = runner.invoke(args=["create-user", "--role", "boss", "--unit", "NOPE",
+                                   "--phone", "13900000003", "--name", "甲", "--password",
+                                   "secret123"])
+    assert bad_role.exit_code == 2

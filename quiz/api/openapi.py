@@ -307,17 +307,20 @@ def _paths() -> dict:
             parameters=[
                 _path_param("slug", _str(), "The campaign's slug."),
                 {"name": "unit", "in": "query", "required": False, "schema": _str(),
-                 "description": "A unit code. Without it: the root unit, when there is "
-                                "exactly one."},
+                 "description": "A unit code within your reach (an organizer: their unit "
+                                "and below; an admin: any). Without it: an organizer's own "
+                                "unit; for an admin the root unit, when there is exactly "
+                                "one."},
             ], responses={
                 "200": _json(_ref("Stats"), "The figures."),
                 "401": _unauthorized(),
                 "403": _error("The token's user is not an organizer or admin.", "forbidden"),
-                "404": _error("No campaign with this slug.", "not_found"),
-                "422": _error("unknown_unit: no unit has this code; validation_failed: no "
-                              "`unit` was given and there is not exactly one root unit. "
-                              "`error.field` is \"unit\".",
-                              "validation_failed", "unknown_unit"),
+                "404": _error("No campaign with this slug, or no unit with this code "
+                              "within your reach (then `error.field` is \"unit\"): a unit "
+                              "outside your reach answers as one that does not exist.",
+                              "not_found"),
+                "422": _error("An admin gave no `unit` and there is not exactly one root "
+                              "unit. `error.field` is \"unit\".", "validation_failed"),
             })},
     }
 

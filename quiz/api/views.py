@@ -9,8 +9,8 @@ from ..clock import grace, now
 from ..db import write_transaction
 from ..models import Attempt
 from ..security import limit_login, limit_registration
-from ..services import accounts, attempts, campaigns, stats, units
-from ..services.errors import Forbidden, UnknownUnit, ValidationFailed
+from ..services import accounts, attempts, campaigns, reach, stats, units
+from ..services.errors import ValidationFailed
 from ..timeutil import isoformat_utc
 from . import bp
 from .auth import issue_token, token_required
@@ -189,18 +189,9 @@ def submit_attempt(attempt_id: str):
 @bp.get("/campaigns/<slug>/stats")
 @token_required
 def campaign_stats(slug: str):
-    if not g.api_user.is_staff:
-        raise Forbidden()
+    within = reach.require_staff(g.api_user)
     campaign = campaigns.get_campaign(slug)
-    code = request.args.get("unit", "").strip()
-    if code:
-        unit = units.unit_by_code(code)
-        if unit is None:
-            raise UnknownUnit(field="unit")
-    else:
-        unit = units.single_root()
-        if unit is None:
-            raise ValidationFailed(_l("Please name a unit: ?unit=CODE."), field="unit")
+    unit = within.unit_by_code(request.args.get("unit"))
     totals, children = stats.unit_stats(campaign, unit)
     return jsonify({"campaign": campaign.slug, "unit": totals.as_dict(),
                     "children": [row.as_dict() for row in children]})

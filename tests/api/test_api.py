@@ -213,9 +213,10 @@ def test_stats_for_an_unknown_unit_code_name_the_unit_field(api, make_user, make
     quiz = make_quiz()
     api.login(make_user(role=Role.admin))
     response = api.call("GET", f"/campaigns/{quiz.campaign.slug}/stats?unit=NOPE")
-    assert response.status_code == 422
+    # Unknown and out of reach answer alike (quiz.services.reach): nothing beyond is told.
+    assert response.status_code == 404
     assert (response.json["error"]["code"], response.json["error"]["field"]) == (
-        "unknown_unit", "unit")
+        "not_found", "unit")
 
 
 def test_fields_of_the_wrong_type_are_refused_by_name(api, make_unit):
