@@ -98,6 +98,13 @@ def upsert_add_many(table, keys: tuple[str, ...], rows: list[dict]) -> None:
     db.session.execute(stmt, rows)
 
 
+def upsert_if(table, keys: tuple[str, ...], values: dict, replace_when) -> None:
+    """Insert a row, or overwrite the one with the same `keys` when `replace_when(excluded,
+    table)` holds for it, in one statement (no read-then-write race)."""
+    stmt = _upsert_if_stmt(_dialect_name(), table, keys, tuple(values), replace_when)
+    db.session.execute(stmt, values)
+
+
 # The statements are built once per shape, with bound parameters, so SQLAlchemy's compiled
 # cache serves every later call (building ON CONFLICT clauses anew costs milliseconds).
 @functools.cache
@@ -120,6 +127,17 @@ def _upsert_add_stmt(dialect: str, table, keys: tuple[str, ...], increments: tup
     return insert.on_conflict_do_update(
         index_elements=list(keys),
         set_={name: table.c[name] + insert.excluded[name] for name in increments},
+    )
+
+
+@functools.cache
+def _upsert_if_stmt(dialect: str, table, keys: tuple[str, ...], names: tuple[str, ...],
+                    replace_when):
+    insert = _INSERTS[dialect](table).values({name: sa.bindparam(name) for name in names})
+    return insert.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: insert.excluded[name] for name in names if name not in keys},
+        where=replace_when(insert.excluded, table.c),
     )
 
 

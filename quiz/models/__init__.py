@@ -18,6 +18,7 @@ from .stats import (
     QUESTION_COUNTER_SHARDS,
     Participation,
     ParticipationDay,
+    PersonBest,
     QuestionCounter,
     UnitCounter,
     UnitDayCounter,
@@ -27,7 +28,8 @@ from .user import Role, User
 
 __all__ = [
     "Attempt", "AttemptStatus", "Bank", "Campaign", "COUNTER_FIELDS", "JUDGE_OPTIONS",
-    "OPTION_KEYS", "Participation", "PendingImport", "ParticipationDay", "QUESTION_COUNTER_FIELDS",
+    "OPTION_KEYS", "Participation", "PendingImport", "ParticipationDay", "PersonBest",
+    "QUESTION_COUNTER_FIELDS",
     "QUESTION_COUNTER_SHARDS", "Question", "QuestionCounter", "QuestionRevision",
     "QuestionType", "Quiz", "QuizRule", "Role", "Unit", "UnitCounter", "UnitDayCounter",
     "UnitKind", "User", "VERSIONED_FIELDS", "quiz_bank",

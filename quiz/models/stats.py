@@ -86,3 +86,26 @@ class QuestionCounter(db.Model):
     drawn: Mapped[int] = mapped_column(default=0)
     answered: Mapped[int] = mapped_column(default=0)
     correct: Mapped[int] = mapped_column(default=0)
+
+
+class PersonBest(db.Model):
+    """Each person's best finished attempt per campaign (成绩取最高分): the attempt that
+    counts, and the individual leaderboard. Kept in the submit transaction, only replaced
+    by a better attempt (quiz.services.ranking says which is better); a rank is a count of
+    the rows before it on the index, never a sort of all attempts."""
+
+    __tablename__ = "person_best"
+    __table_args__ = (
+        sa.Index("ix_person_best_rank", "campaign_id", "score", "duration_seconds",
+                 "finished_at", "attempt_id"),
+    )
+
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), primary_key=True)
+    attempt_id: Mapped[str] = mapped_column(sa.ForeignKey("attempt.id"))
+    #: The attempt's unit (where it is counted), for leaderboards of a unit's subtree.
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    score: Mapped[int]
+    #: Time used, as Attempt.duration_seconds: from the start to the finish or deadline.
+    duration_seconds: Mapped[int]
+    finished_at: Mapped[dt.datetime]

@@ -133,7 +133,7 @@ def result(attempt_id: str):
         "participant/result.html", attempt=item, quiz=item.quiz,
         review=attempt_service.review(item),
         marks=attempt_service.review_marks_questions(item.quiz),
-        counting=attempt_service.counting_attempt(current_user, item.campaign_id),
+        standing=attempt_service.standing(current_user, item.campaign_id),
         can_retry=attempt_service.can_start_again(current_user, item.quiz, moment),
         form=ActionForm(),
     )
@@ -148,6 +148,7 @@ def my_attempts():
             for item in overdue:
                 attempt_service.finish_if_overdue(item, now(), grace())
     items = attempt_service.user_attempts(current_user)
-    best = attempt_service.best_attempts(items)
+    standings = attempt_service.standings(current_user)
     return render_template("participant/my_attempts.html", attempts=items,
-                           counting={a.id for a in best.values()}, best=best)
+                           counting={s.attempt.id for s in standings.values()},
+                           standings=standings)

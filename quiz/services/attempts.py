@@ -17,9 +17,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..models import OPTION_KEYS, Attempt, AttemptStatus, Question, QuestionRevision, Quiz, User
+from ..models import (
+    OPTION_KEYS,
+    Attempt,
+    AttemptStatus,
+    PersonBest,
+    Question,
+    QuestionRevision,
+    Quiz,
+    User,
+)
 from ..timeutil import local_date
-from . import counters
+from . import counters, ranking
 from .drawing import DrawnQuestion, as_drawn, draw_questions
 from .errors import (
     AttemptFinished,
@@ -341,31 +350,34 @@ def review(attempt: Attempt) -> list[dict]:
     return rows
 
 
-def ranking_key(attempt: Attempt) -> tuple:
-    """How finished attempts rank (成绩取最高分): the higher score, then the shorter time, then
-    the earlier finish, then the id, so that the order is total and stable."""
-    return (-(attempt.score or 0), attempt.duration_seconds or 0, attempt.finished_at,
-            attempt.id)
+@dataclass(frozen=True)
+class Standing:
+    """A person's attempt that counts in a campaign (成绩取最高分) and where it ranks."""
+
+    attempt: Attempt
+    rank: int
+    ranked: int
+    #: Their rank among the people counted in the unit the attempt counts for.
+    unit_rank: int
+    unit_ranked: int
 
 
-def best_attempts(attempts: list[Attempt]) -> dict[int, Attempt]:
-    """The attempt that counts, per campaign, among one person's attempts."""
-    best: dict[int, Attempt] = {}
-    for attempt in attempts:
-        if attempt.is_open:
-            continue
-        kept = best.get(attempt.campaign_id)
-        if kept is None or ranking_key(attempt) < ranking_key(kept):
-            best[attempt.campaign_id] = attempt
-    return best
+def standings(user: User) -> dict[int, Standing]:
+    """{campaign id: Standing} for every campaign the user has finished an attempt in."""
+    rows = db.session.scalars(sa.select(PersonBest).where(PersonBest.user_id == user.id))
+    result = {}
+    for row in rows:
+        attempt = db.session.get(Attempt, row.attempt_id)
+        position, ranked = ranking.rank(row)
+        unit_position, unit_ranked = ranking.rank(row, attempt.unit)
+        result[row.campaign_id] = Standing(attempt, position, ranked, unit_position,
+                                           unit_ranked)
+    return result
 
 
-def counting_attempt(user: User, campaign_id: int) -> Attempt | None:
-    """The user's attempt that counts in this campaign: their best one."""
-    finished = db.session.scalars(sa.select(Attempt).where(
-        Attempt.user_id == user.id, Attempt.campaign_id == campaign_id,
-        Attempt.status != AttemptStatus.open.value))
-    return best_attempts(list(finished)).get(campaign_id)
+def standing(user: User, campaign_id: int) -> Standing | None:
+    """The user's Standing in one campaign, if they have finished an attempt there."""
+    return standings(user).get(campaign_id)
 
 
 def can_start_again(user: User, quiz: Quiz, now: dt.datetime) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from ..db import insert_ignore, upsert_add, upsert_add_many
+from ..db import insert_ignore, upsert_add, upsert_add_many, upsert_if
 from ..extensions import db
 from ..models import (
     COUNTER_FIELDS,
@@ -16,10 +16,12 @@ from ..models import (
     AttemptStatus,
     Participation,
     ParticipationDay,
+    PersonBest,
     QuestionCounter,
     UnitCounter,
     UnitDayCounter,
 )
+from .ranking import attempt_key, better_than
 
 FINISHED = (AttemptStatus.submitted.value, AttemptStatus.timed_out.value)
 
@@ -50,6 +52,15 @@ def record_finished(attempt: Attempt) -> None:
         for qid, counts in sorted(question_outcomes(attempt).items())
     ]
     upsert_add_many(QuestionCounter.__table__, ("campaign_id", "question_id", "shard"), rows)
+    upsert_if(PersonBest.__table__, ("campaign_id", "user_id"), best_values(attempt),
+              better_than)
+
+
+def best_values(attempt: Attempt) -> dict:
+    """The person_best row a finished attempt would make."""
+    return {"campaign_id": attempt.campaign_id, "user_id": attempt.user_id,
+            "attempt_id": attempt.id, "unit_id": attempt.unit_id, "score": attempt.score,
+            "duration_seconds": attempt.duration_seconds, "finished_at": attempt.finished_at}
 
 
 def question_outcomes(attempt: Attempt) -> dict[int, dict[str, int]]:
@@ -90,9 +101,11 @@ class Difference:
     unit_id: int | None  # None for a question's figures
     day: object  # a date, or None for the campaign totals
     field: str
-    kept: int
-    counted: int
+    kept: int | str | None
+    counted: int | str | None
     question_id: int | None = None
+    #: For a person's best attempt (kept and counted are then attempt ids).
+    user_id: int | None = None
 
 
 def _rows(query, key_len: int) -> dict[tuple, dict[str, int]]:
@@ -129,6 +142,7 @@ def compare(campaign_id: int | None = None) -> list[Difference]:
                     differences.append(
                         Difference(key[0], key[1], day, field, have[field], want[field])
                     )
+    differences.extend(_compare_best(campaign_id))
     counted_q = _recount_questions(campaign_id)
     kept_q = kept_question_counts(campaign_id)
     zero = dict.fromkeys(QUESTION_COUNTER_FIELDS, 0)
@@ -138,6 +152,39 @@ def compare(campaign_id: int | None = None) -> list[Difference]:
             if have[field] != want[field]:
                 differences.append(Difference(key[0], None, None, field, have[field],
                                               want[field], question_id=key[1]))
+    return differences
+
+
+def _finished(campaign_id: int | None):
+    query = sa.select(Attempt).where(Attempt.status.in_(FINISHED)).execution_options(
+        yield_per=1000)
+    return query if campaign_id is None else query.where(Attempt.campaign_id == campaign_id)
+
+
+def _recount_best(campaign_id: int | None) -> dict[tuple, dict]:
+    """{(campaign id, user id): best_values} recounted from the finished attempts."""
+    best: dict[tuple, Attempt] = {}
+    for attempt in db.session.scalars(_finished(campaign_id)):
+        key = (attempt.campaign_id, attempt.user_id)
+        if key not in best or attempt_key(attempt) < attempt_key(best[key]):
+            best[key] = attempt
+    return {key: best_values(attempt) for key, attempt in best.items()}
+
+
+def _compare_best(campaign_id: int | None) -> list[Difference]:
+    """Differences between the kept best rows and the recount (the attempt that counts)."""
+    counted = _recount_best(campaign_id)
+    query = sa.select(PersonBest)
+    if campaign_id is not None:
+        query = query.where(PersonBest.campaign_id == campaign_id)
+    kept = {(row.campaign_id, row.user_id): row.attempt_id
+            for row in db.session.scalars(query)}
+    differences = []
+    for key in sorted(set(counted) | set(kept)):
+        want = counted.get(key, {}).get("attempt_id")
+        if kept.get(key) != want:
+            differences.append(Difference(key[0], None, None, "best attempt", kept.get(key),
+                                          want, user_id=key[1]))
     return differences
 
 
@@ -161,13 +208,8 @@ def kept_question_counts(campaign_id: int | None = None,
 
 def _recount_questions(campaign_id: int | None) -> dict[tuple, dict[str, int]]:
     """The question figures recounted from the finished attempts (read in batches)."""
-    query = sa.select(Attempt).where(Attempt.status.in_(FINISHED)).execution_options(
-        yield_per=1000
-    )
-    if campaign_id is not None:
-        query = query.where(Attempt.campaign_id == campaign_id)
     totals: dict[tuple, dict[str, int]] = {}
-    for attempt in db.session.scalars(query):
+    for attempt in db.session.scalars(_finished(campaign_id)):
         for qid, counts in question_outcomes(attempt).items():
             row = totals.setdefault((attempt.campaign_id, qid),
                                     dict.fromkeys(QUESTION_COUNTER_FIELDS, 0))
@@ -179,7 +221,7 @@ def _recount_questions(campaign_id: int | None) -> dict[tuple, dict[str, int]]:
 def rebuild(campaign_id: int | None = None) -> None:
     """Rewrite the counters and participation rows from the finished attempts."""
     for model in (UnitCounter, UnitDayCounter, Participation, ParticipationDay,
-                  QuestionCounter):
+                  QuestionCounter, PersonBest):
         stmt = sa.delete(model)
         if campaign_id is not None:
             stmt = stmt.where(model.campaign_id == campaign_id)
@@ -212,3 +254,6 @@ def rebuild(campaign_id: int | None = None) -> None:
     ]
     if rows:
         db.session.execute(sa.insert(QuestionCounter), rows)
+    best = [values for _, values in sorted(_recount_best(campaign_id).items())]
+    for start in range(0, len(best), 1000):
+        db.session.execute(sa.insert(PersonBest), best[start:start + 1000])
