@@ -94,11 +94,12 @@ def reconcile_command(slug: str | None, fix: bool):
                f"{'counted':>8}")
     for diff in differences:
         where = (f"question {diff.question_id}" if diff.question_id is not None
+                 else f"user {diff.user_id}" if diff.user_id is not None
                  else codes.get(diff.unit_id, diff.unit_id))
         click.echo(
             f"{slugs.get(diff.campaign_id, diff.campaign_id)!s:<24} "
             f"{where!s:<16} {str(diff.day or 'total'):<10} "
-            f"{diff.field:<16} {diff.kept:>8} {diff.counted:>8}"
+            f"{diff.field:<16} {diff.kept!s:>8} {diff.counted!s:>8}"
         )
     if not fix:
         raise SystemExit(1)
@@ -188,14 +189,8 @@ def import_bank_command(path: Path, bank_name: str, fmt: str, dry_run: bool, upd
         file=path.name, format=result.format or "?", added=report.added,
         updated=report.updated, kept=report.already_in_bank, dupes=report.skipped_in_file,
         unsupported=report.skipped_unsupported, errors=len(result.errors)))
-    if not result.ok:
-        click.echo(_("Nothing was stored: correct the errors above and import again."),
-                   err=True)
-        raise SystemExit(1)
-    if dry_run:
-        click.echo(_("Dry run: nothing was stored."))
-    else:
-        click.echo(_("Stored in the bank “%(bank)s”.", bank=report.bank_name))
+    _end_import(result.ok, dry_run, _("Stored in the bank “%(bank)s”.",
+                                      bank=report.bank_name))
 
 
 EXPORTERS = {".xlsx": "xlsx", ".gift": "gift", ".txt": "gift"}
@@ -255,7 +250,72 @@ def create_user_command(role: str, unit_code: str, phone: str, name: str,
 _OPTION_OF = {"unit_code": "unit"}
 
 
+UNIT_EXPORTERS = {".xlsx": "xlsx", ".csv": "csv"}
+
+
+@click.command("import-units")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and report; store nothing.")
+@with_appcontext
+def import_units_command(path: Path, dry_run: bool):
+    """Import the unit tree from .xlsx or CSV (单位编码, 单位名称, 上级单位编码, 类型,
+    应参与人数), all or nothing.
+
+    Codes already in the database take the file's name, kind, headcount and parent (a
+    unit moves with its subtree); new codes are added; units not in the file stay as they
+    are. Exit status 0 when the file imported (or would import) cleanly; 1 with every error
+    listed, in which case nothing is stored.
+    """
+    from .services import unit_files, unit_import
+
+    parsed = unit_files.read_units(path.read_bytes(), path.name)
+    try:
+        with write_transaction():
+            report = unit_import.import_units(parsed, dry_run=dry_run)
+    except QuizError as error:
+        click.echo(str(error), err=True)
+        raise SystemExit(1) from None
+    for issue in report.issues:
+        click.echo(f"{_('error')}: {issue}")
+    click.echo(_(
+        "%(file)s: %(added)d units to add, %(renamed)d to rename, %(kinds)d kinds and "
+        "%(headcounts)d headcounts to change, %(moved)d to move, %(unchanged)d unchanged; "
+        "%(absent)d units in the database are not in the file and stay as they are; "
+        "%(errors)d errors.",
+        file=path.name, added=report.added, renamed=report.renamed,
+        kinds=report.kind_changed, headcounts=report.headcount_changed, moved=report.moved,
+        unchanged=report.unchanged, absent=report.not_in_file, errors=len(report.issues)))
+    _end_import(report.ok, dry_run, _("The units were stored."))
+
+
+@click.command("export-units")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="FILE.xlsx or FILE.csv, in the columns import-units reads.")
+@with_appcontext
+def export_units_command(out: Path):
+    """Write the unit tree, parents before children; the file imports back unchanged."""
+    from .services import unit_files, unit_import
+
+    kind = UNIT_EXPORTERS.get(out.suffix.lower())
+    if kind is None:
+        raise click.BadParameter(_("the file name must end in .xlsx or .csv"),
+                                 param_hint="--out")
+    headers, rows = unit_import.export_table()
+    out.write_bytes(unit_files.write_table(headers, rows, kind))
+    click.echo(_("Wrote %(count)d units to %(file)s.", count=len(rows), file=out))
+
+
+def _end_import(ok: bool, dry_run: bool, stored: str) -> None:
+    """The last line of an import: exit 1 when it had errors (nothing stored)."""
+    if not ok:
+        click.echo(_("Nothing was stored: correct the errors above and import again."),
+                   err=True)
+        raise SystemExit(1)
+    click.echo(_("Dry run: nothing was stored.") if dry_run else stored)
+
+
 def init_cli(app) -> None:
     for command in (init_db_command, seed_demo_command, reconcile_command,
-                    import_bank_command, export_bank_command, create_user_command):
+                    import_bank_command, export_bank_command, create_user_command,
+                    import_units_command, export_units_command):
         app.cli.add_command(command)
