@@ -47,6 +47,7 @@ class UnitImportReport:
     def ok(self) -> bool:
         return not self.issues
 
+
 # Planning -----------------------------------------------------------------------------------
 
 @dataclass
