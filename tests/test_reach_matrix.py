@@ -13,7 +13,7 @@ import pytest
 
 from quiz.db import write_transaction
 from quiz.models import Role
-from quiz.services import banks
+from quiz.services import uploads
 from tests.conftest import AuthActions
 
 PEOPLE = ("visitor", "participant", "organizer_a", "organizer_b", "organizer_p", "admin")
@@ -34,7 +34,7 @@ def world(app, make_unit, make_user, make_bank, make_quiz):
     bank = make_bank(single=3, multiple=0, judge=0)
     quiz = make_quiz(bank=make_bank(), single=1, multiple=0, judge=0)
     with write_transaction():
-        pending = banks.hold_upload(people["organizer_a"], bank_name="新题库", filename="a.csv",
+        pending = uploads.hold_upload(people["organizer_a"], bank_name="新题库", filename="a.csv",
                                     data="题型,题干,选项A,选项B,答案\n单选,题,甲,乙,A\n".encode())
     return {"people": people, "bank": bank, "question": bank.questions[0], "quiz": quiz,
             "pending": pending.id}

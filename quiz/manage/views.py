@@ -14,7 +14,7 @@ from question_bank.model import MAX_FILE_BYTES, OPTION_KEYS
 
 from ..db import write_transaction
 from ..forms import attach_error, current_path, safe_next
-from ..services import banks
+from ..services import banks, uploads
 from ..services.errors import QuizError
 from . import bp
 from .forms import ActionForm, QuestionForm, UploadForm
@@ -59,7 +59,7 @@ def upload():
         if data is not None:
             try:
                 with write_transaction():
-                    pending = banks.hold_upload(
+                    pending = uploads.hold_upload(
                         current_user, bank_name=form.bank.data, filename=form.file.data.filename,
                         data=data, fmt=form.format.data, update=form.update.data,
                         skip_unsupported=form.skip_unsupported.data,
@@ -88,8 +88,8 @@ def _read_upload(form: UploadForm) -> bytes | None:
 
 @bp.route("/imports/<token>")
 def preview(token: str):
-    pending = banks.get_pending(current_user, token)
-    report = banks.preview_pending(pending)
+    pending = uploads.get_pending(current_user, token)
+    report = uploads.preview_pending(pending)
     return render_template("manage/preview.html", pending=pending, report=report,
                            rows=report.plan[:PREVIEW_ROWS], form=ActionForm(),
                            place=banks.issue_place, message=banks.issue_message)
@@ -100,7 +100,7 @@ def confirm(token: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     with write_transaction():
-        report = banks.confirm_pending(current_user, token)
+        report = uploads.confirm_pending(current_user, token)
     if not report.stored:
         flash(_("The file has errors; nothing was imported."), "error")
         return redirect(url_for(".preview", token=token))
@@ -115,7 +115,7 @@ def cancel(token: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     with write_transaction():
-        banks.discard_pending(current_user, token)
+        uploads.discard_pending(current_user, token)
     flash(_("The upload was discarded; nothing was imported."), "success")
     return redirect(url_for(".banks"))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -17,13 +16,11 @@ from ..extensions import db
 from ..models import (
     VERSIONED_FIELDS,
     Bank,
-    PendingImport,
     Question,
     QuestionCounter,
     QuestionRevision,
     Quiz,
     QuizRule,
-    User,
     quiz_bank,
 )
 from ..timeutil import utcnow
@@ -224,59 +221,6 @@ def _store(report: ImportReport, progress: StoreProgress | None) -> ImportReport
 def store_drafts(bank: Bank, drafts: Iterable[QuestionDraft]) -> ImportReport:
     """Add valid drafts (e.g. the demo bank's) to a bank; those already there are kept."""
     return import_parsed(bank.name, ParseResult(drafts=list(drafts)))
-
-
-# Uploads awaiting confirmation -------------------------------------------------------------
-
-#: An upload not confirmed within this time is dropped.
-PENDING_KEPT_FOR = dt.timedelta(days=1)
-
-
-def hold_upload(user: User, *, bank_name: str, filename: str, data: bytes, fmt: str = "auto",
-                update: bool = False, skip_unsupported: bool = False) -> PendingImport:
-    """Keep an uploaded file for its preview and confirmation; stale uploads are dropped."""
-    bank_name = check_bank_name(bank_name)
-    if fmt != "auto" and fmt not in question_bank.FORMATS:
-        raise ValidationFailed(_l("Unknown file format."), field="format")
-    db.session.execute(sa.delete(PendingImport).where(
-        sa.or_(PendingImport.created_at < utcnow() - PENDING_KEPT_FOR,
-               PendingImport.user_id == user.id)))
-    pending = PendingImport(user_id=user.id, bank_name=bank_name,
-                            filename=(filename or "upload")[-255:], format=fmt,
-                            update=update, skip_unsupported=skip_unsupported, data=data)
-    db.session.add(pending)
-    db.session.flush()
-    return pending
-
-
-def get_pending(user: User, token: str) -> PendingImport:
-    """The user's own upload awaiting confirmation."""
-    pending = db.session.get(PendingImport, token)
-    if pending is None or pending.user_id != user.id:
-        raise NotFound(_l("This upload is no longer waiting; upload the file again."))
-    return pending
-
-
-def parse_pending(pending: PendingImport) -> ParseResult:
-    return question_bank.parse_bytes(pending.data, pending.filename, pending.format,
-                                     skip_unsupported=pending.skip_unsupported)
-
-
-def preview_pending(pending: PendingImport) -> ImportReport:
-    return plan_import(pending.bank_name, parse_pending(pending), update=pending.update)
-
-
-def confirm_pending(user: User, token: str) -> ImportReport:
-    """Import an upload as previewed: all of it, or (any error) none of it."""
-    pending = get_pending(user, token)
-    report = import_parsed(pending.bank_name, parse_pending(pending), update=pending.update)
-    if report.stored:
-        db.session.delete(pending)
-    return report
-
-
-def discard_pending(user: User, token: str) -> None:
-    db.session.delete(get_pending(user, token))
 
 
 # Browsing -----------------------------------------------------------------------------------
