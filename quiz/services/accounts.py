@@ -20,6 +20,7 @@ from .errors import (
     ValidationFailed,
 )
 from .text import clean_name
+from .units import unit_by_code
 
 #: A mainland mobile number once normalised: ASCII digits only (`\d` would also take
 #: full-width or Arabic-Indic digits, and the same number would register several times).
@@ -84,7 +85,7 @@ def find_unit(code: str) -> Unit:
     code = (code or "").strip()
     if not code:
         raise UnknownUnit(_l("Please choose your unit."), field="unit_code")
-    unit = db.session.scalar(sa.select(Unit).where(Unit.code == code))
+    unit = unit_by_code(code)
     if unit is None:
         raise UnknownUnit(field="unit_code")
     return unit

@@ -362,22 +362,23 @@ class Standing:
     unit_ranked: int
 
 
+def _standing(row: PersonBest) -> Standing:
+    attempt = db.session.get(Attempt, row.attempt_id)
+    position, ranked = ranking.rank(row)
+    unit_position, unit_ranked = ranking.rank(row, attempt.unit)
+    return Standing(attempt, position, ranked, unit_position, unit_ranked)
+
+
 def standings(user: User) -> dict[int, Standing]:
     """{campaign id: Standing} for every campaign the user has finished an attempt in."""
     rows = db.session.scalars(sa.select(PersonBest).where(PersonBest.user_id == user.id))
-    result = {}
-    for row in rows:
-        attempt = db.session.get(Attempt, row.attempt_id)
-        position, ranked = ranking.rank(row)
-        unit_position, unit_ranked = ranking.rank(row, attempt.unit)
-        result[row.campaign_id] = Standing(attempt, position, ranked, unit_position,
-                                           unit_ranked)
-    return result
+    return {row.campaign_id: _standing(row) for row in rows}
 
 
 def standing(user: User, campaign_id: int) -> Standing | None:
     """The user's Standing in one campaign, if they have finished an attempt there."""
-    return standings(user).get(campaign_id)
+    row = ranking.best_of(user.id, campaign_id)
+    return _standing(row) if row is not None else None
 
 
 def can_start_again(user: User, quiz: Quiz, now: dt.datetime) -> bool:

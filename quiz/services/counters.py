@@ -163,12 +163,13 @@ def _finished(campaign_id: int | None):
 
 def _recount_best(campaign_id: int | None) -> dict[tuple, dict]:
     """{(campaign id, user id): best_values} recounted from the finished attempts."""
-    best: dict[tuple, Attempt] = {}
+    # Plain values, not the attempts: a county's month is two million of them.
+    best: dict[tuple, tuple[tuple, dict]] = {}
     for attempt in db.session.scalars(_finished(campaign_id)):
-        key = (attempt.campaign_id, attempt.user_id)
-        if key not in best or attempt_key(attempt) < attempt_key(best[key]):
-            best[key] = attempt
-    return {key: best_values(attempt) for key, attempt in best.items()}
+        key, rank_key = (attempt.campaign_id, attempt.user_id), attempt_key(attempt)
+        if key not in best or rank_key < best[key][0]:
+            best[key] = (rank_key, best_values(attempt))
+    return {key: values for key, (_, values) in best.items()}
 
 
 def _compare_best(campaign_id: int | None) -> list[Difference]:

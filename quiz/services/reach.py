@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import db
 from ..models import Role, Unit, User
 from .errors import Forbidden, NotFound, ValidationFailed
-from .units import single_root
+from .units import single_root, unit_by_code
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,7 @@ class Reach:
             if home is None:
                 raise ValidationFailed(_l("Please name a unit: ?unit=CODE."), field=field)
             return self.require(home, field)
-        unit = db.session.scalar(sa.select(Unit).where(Unit.code == code))
-        return self.require(unit, field)
+        return self.require(unit_by_code(code), field)
 
 
 NOTHING = Reach(path="", home_id=None)
