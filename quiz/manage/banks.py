@@ -1,11 +1,8 @@
-"""Organizers' and admins' pages: question banks (import, preview, browse, edit, export)."""
+"""The console's question banks: import, preview, browse, edit, export."""
 
 from __future__ import annotations
 
-from io import BytesIO
-from urllib.parse import quote
-
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,41 +10,27 @@ from question_bank.export import template_xlsx
 from question_bank.model import MAX_FILE_BYTES, OPTION_KEYS
 
 from ..db import write_transaction
-from ..forms import attach_error, current_path, safe_next
+from ..forms import attach_error, safe_next
 from ..services import banks, uploads
 from ..services.errors import QuizError
 from . import bp
+from .common import XLSX_MIME, download
 from .forms import ActionForm, QuestionForm, UploadForm
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Flask adds "; charset=utf-8" to text types itself.
 EXPORT_KINDS = {"xlsx": (XLSX_MIME, "xlsx"), "gift": ("text/plain", "gift")}
 #: Questions listed in a preview; the counts above it cover the whole file.
 PREVIEW_ROWS = 200
 
 
-@bp.before_request
-def _staff_only():
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=current_path()))
-    if not current_user.is_staff:
-        abort(403)
-    return None
-
-
-@bp.route("/")
-def index():
-    return redirect(url_for(".banks"))
-
-
 @bp.route("/banks", endpoint="banks")
 def bank_list():
-    return render_template("manage/banks.html", summaries=banks.bank_summaries())
+    return render_template("manage/banks/banks.html", summaries=banks.bank_summaries())
 
 
 @bp.route("/banks/template.xlsx")
 def template():
-    return _download(template_xlsx(), XLSX_MIME, _("question-bank-template") + ".xlsx",
+    return download(template_xlsx(), XLSX_MIME, _("question-bank-template") + ".xlsx",
                      "question-bank-template.xlsx")
 
 
@@ -69,7 +52,7 @@ def upload():
             else:
                 return redirect(url_for(".preview", token=pending.id))
     names = [summary.bank.name for summary in banks.bank_summaries()]
-    return render_template("manage/upload.html", form=form, bank_names=names,
+    return render_template("manage/banks/upload.html", form=form, bank_names=names,
                            limit_mb=MAX_FILE_BYTES // (1024 * 1024))
 
 
@@ -90,7 +73,7 @@ def _read_upload(form: UploadForm) -> bytes | None:
 def preview(token: str):
     pending = uploads.get_pending(current_user, token)
     report = uploads.preview_pending(pending)
-    return render_template("manage/preview.html", pending=pending, report=report,
+    return render_template("manage/banks/preview.html", pending=pending, report=report,
                            rows=report.plan[:PREVIEW_ROWS], form=ActionForm(),
                            place=banks.issue_place, message=banks.issue_message)
 
@@ -128,7 +111,7 @@ def bank(bank_id: int):
         category=request.args.get("category", ""), status=request.args.get("status", ""),
         page=request.args.get("page", 1, type=int),
     )
-    return render_template("manage/bank.html", bank=item, page=page, form=ActionForm(),
+    return render_template("manage/banks/bank.html", bank=item, page=page, form=ActionForm(),
                            args=request.args)
 
 
@@ -139,7 +122,7 @@ def export(bank_id: int, kind: str):
     item = banks.get_bank(bank_id)
     mimetype, suffix = EXPORT_KINDS[kind]
     data = banks.export_bytes(banks.export_drafts(item), kind)
-    return _download(data, mimetype, f"{item.name}.{suffix}", f"bank-{item.id}.{suffix}")
+    return download(data, mimetype, f"{item.name}.{suffix}", f"bank-{item.id}.{suffix}")
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
@@ -165,7 +148,7 @@ def edit_question(question_id: int):
             flash(_("Question %(id)d saved.", id=question.id), "success")
             return redirect(url_for(".bank", bank_id=question.bank_id))
     stats = banks.question_stats([question.id]).get(question.id)
-    return render_template("manage/question.html", form=form, question=question,
+    return render_template("manage/banks/question.html", form=form, question=question,
                            stats=stats, keys=OPTION_KEYS)
 
 
@@ -203,12 +186,3 @@ def set_active(question_id: int):
               "success")
     return redirect(safe_next(request.form.get("back"),
                               url_for(".bank", bank_id=question.bank_id)))
-
-
-def _download(data: bytes, mimetype: str, filename: str, ascii_name: str):
-    """An attachment named `filename` (Chinese is fine), `ascii_name` for old clients."""
-    response = send_file(BytesIO(data), mimetype=mimetype, as_attachment=True,
-                         download_name=ascii_name, max_age=0)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(filename)}')
-    return response
