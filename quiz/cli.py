@@ -93,9 +93,10 @@ def reconcile_command(slug: str | None, fix: bool):
     click.echo(f"{'campaign':<24} {'unit':<16} {'day':<10} {'figure':<16} {'kept':>8} "
                f"{'counted':>8}")
     for diff in differences:
+        unit = codes.get(diff.unit_id, diff.unit_id)
         where = (f"question {diff.question_id}" if diff.question_id is not None
-                 else f"user {diff.user_id}" if diff.user_id is not None
-                 else codes.get(diff.unit_id, diff.unit_id))
+                 else f"{unit} user {diff.user_id}" if diff.unit_id and diff.user_id
+                 else f"user {diff.user_id}" if diff.user_id is not None else unit)
         click.echo(
             f"{slugs.get(diff.campaign_id, diff.campaign_id)!s:<24} "
             f"{where!s:<16} {str(diff.day or 'total'):<10} "

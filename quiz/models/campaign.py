@@ -33,6 +33,8 @@ class Campaign(db.Model):
     starts_on: Mapped[dt.date]
     ends_on: Mapped[dt.date]
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
+    #: The big screen (/c/<slug>/screen) is switched on: public, with masked names.
+    screen_enabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     quizzes: Mapped[list[Quiz]] = relationship(

@@ -53,6 +53,8 @@ class Participation(db.Model):
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), primary_key=True)
+    #: At least one of these attempts passed (及格人数 counts people, not attempts).
+    passed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class ParticipationDay(db.Model):
@@ -64,6 +66,7 @@ class ParticipationDay(db.Model):
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), primary_key=True)
     day: Mapped[dt.date] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), primary_key=True)
+    passed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 #: Each (campaign, question) has this many counter rows; a submit adds to one of them, picked

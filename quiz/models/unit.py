@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 
 import sqlalchemy as sa
@@ -40,9 +41,15 @@ class Unit(db.Model):
     path: Mapped[str] = mapped_column(sa.String(255), index=True, default="")
     #: People this unit itself expects to take part (its subtree's figure is the sum).
     headcount: Mapped[int] = mapped_column(default=0)
+    #: When the unit was retired: kept for past figures, no longer offered at registration.
+    retired_at: Mapped[dt.datetime | None]
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.code")
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
     @property
     def depth(self) -> int:

@@ -29,11 +29,10 @@ FINISHED = (AttemptStatus.submitted.value, AttemptStatus.timed_out.value)
 def record_finished(attempt: Attempt) -> None:
     """Add one finished attempt to its unit's counters, in the caller's transaction."""
     keys = {"campaign_id": attempt.campaign_id, "unit_id": attempt.unit_id}
-    first_time = insert_ignore(Participation.__table__, {**keys, "user_id": attempt.user_id})
-    first_today = insert_ignore(
-        ParticipationDay.__table__,
-        {**keys, "day": attempt.local_day, "user_id": attempt.user_id},
-    )
+    passed = bool(attempt.passed)
+    person = {**keys, "user_id": attempt.user_id}
+    first_time = _take_part(Participation, person, passed)
+    first_today = _take_part(ParticipationDay, {**person, "day": attempt.local_day}, passed)
     increments = {
         "attempts": 1,
         "answers": attempt.answered_count,
@@ -54,6 +53,16 @@ def record_finished(attempt: Attempt) -> None:
     upsert_add_many(QuestionCounter.__table__, ("campaign_id", "question_id", "shard"), rows)
     upsert_if(PersonBest.__table__, ("campaign_id", "user_id"), best_values(attempt),
               better_than)
+
+
+def _take_part(model, keys: dict, passed: bool) -> bool:
+    """Note that a person took part (and passed, when they did); True the first time."""
+    first = insert_ignore(model.__table__, {**keys, "passed": passed})
+    if passed and not first:
+        db.session.execute(
+            sa.update(model).where(*(getattr(model, k) == v for k, v in keys.items()),
+                                   model.passed.is_(False)).values(passed=True))
+    return first
 
 
 def best_values(attempt: Attempt) -> dict:
@@ -93,6 +102,15 @@ def _recount_query(by_day: bool):
         .where(Attempt.status.in_(FINISHED))
         .group_by(*group)
     )
+
+
+def _people_query(by_day: bool):
+    """Who took part per unit (and day), and whether any of their attempts there passed."""
+    group = [Attempt.campaign_id, Attempt.unit_id, Attempt.user_id] + (
+        [Attempt.local_day] if by_day else [])
+    passed = sa.func.max(sa.case((Attempt.passed.is_(True), 1), else_=0))
+    return sa.select(*group, sa.cast(passed, sa.Boolean).label("passed")).where(
+        Attempt.status.in_(FINISHED)).group_by(*group)
 
 
 @dataclass(frozen=True)
@@ -142,6 +160,7 @@ def compare(campaign_id: int | None = None) -> list[Difference]:
                     differences.append(
                         Difference(key[0], key[1], day, field, have[field], want[field])
                     )
+    differences.extend(_compare_people(campaign_id))
     differences.extend(_compare_best(campaign_id))
     counted_q = _recount_questions(campaign_id)
     kept_q = kept_question_counts(campaign_id)
@@ -152,6 +171,28 @@ def compare(campaign_id: int | None = None) -> list[Difference]:
             if have[field] != want[field]:
                 differences.append(Difference(key[0], None, None, field, have[field],
                                               want[field], question_id=key[1]))
+    return differences
+
+
+def _compare_people(campaign_id: int | None) -> list[Difference]:
+    """Participation rows (who took part where, and when; who passed) against a recount."""
+    differences = []
+    for model, by_day in ((Participation, False), (ParticipationDay, True)):
+        recount = _people_query(by_day)
+        kept_query = sa.select(model.campaign_id, model.unit_id, model.user_id,
+                               *([model.day] if by_day else []), model.passed)
+        if campaign_id is not None:
+            recount = recount.where(Attempt.campaign_id == campaign_id)
+            kept_query = kept_query.where(model.campaign_id == campaign_id)
+        counted = {tuple(row[:-1]): bool(row[-1]) for row in db.session.execute(recount)}
+        kept = {tuple(row[:-1]): bool(row[-1]) for row in db.session.execute(kept_query)}
+        for key in sorted(set(counted) | set(kept), key=str):
+            have, want = kept.get(key), counted.get(key)
+            if have != want:
+                differences.append(Difference(
+                    key[0], key[1], key[3] if by_day else None, "took part, passed",
+                    None if have is None else str(have), None if want is None else str(want),
+                    user_id=key[2]))
     return differences
 
 
@@ -229,20 +270,10 @@ def rebuild(campaign_id: int | None = None) -> None:
         db.session.execute(stmt)
     finished = Attempt.status.in_(FINISHED)
     scope = [finished] + ([Attempt.campaign_id == campaign_id] if campaign_id else [])
-    people = sa.select(Attempt.campaign_id, Attempt.unit_id, Attempt.user_id).where(*scope)
-    db.session.execute(
-        sa.insert(Participation).from_select(
-            ["campaign_id", "unit_id", "user_id"], people.distinct()
-        )
-    )
-    people_day = sa.select(
-        Attempt.campaign_id, Attempt.unit_id, Attempt.local_day, Attempt.user_id
-    ).where(*scope)
-    db.session.execute(
-        sa.insert(ParticipationDay).from_select(
-            ["campaign_id", "unit_id", "day", "user_id"], people_day.distinct()
-        )
-    )
+    for model, by_day in ((Participation, False), (ParticipationDay, True)):
+        names = ["campaign_id", "unit_id", "user_id"] + (["day"] if by_day else [])
+        db.session.execute(sa.insert(model).from_select(
+            [*names, "passed"], _people_query(by_day).where(*scope)))
     for model, by_day in ((UnitCounter, False), (UnitDayCounter, True)):
         recount = _recount_query(by_day)
         if campaign_id is not None:

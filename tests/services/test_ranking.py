@@ -99,4 +99,29 @@ def test_migration_0004_fills_the_best_rows_from_the_attempts(app, db, make_user
     downgrade(revision="0003")
     upgrade(revision="0004")
     assert set(db.session.execute(sa.select(PersonBest.user_id, PersonBest.attempt_id))) == kept
+    db.session.remove()  # its read transaction would keep seeing the old schema
+    upgrade()
+    assert counters.compare() == []
+
+
+def test_migration_0005_marks_who_passed_from_the_attempts(app, db, make_user, make_quiz,
+                                                          clock):
+    from flask_migrate import downgrade, upgrade
+
+    from quiz.models import Participation, ParticipationDay
+
+    quiz = make_quiz()
+    passer, failer = make_user(), make_user()
+    _finish(passer, quiz, clock, 100, right=False)
+    _finish(passer, quiz, clock, 100)
+    _finish(failer, quiz, clock, 100, right=False)
+    db.session.commit()
+    expected = {passer.id: True, failer.id: False}
+    for model in (Participation, ParticipationDay):  # as the submits kept them
+        assert dict(db.session.execute(sa.select(model.user_id, model.passed)).all()) == expected
+    db.session.remove()
+    downgrade(revision="0004")
+    upgrade()
+    for model in (Participation, ParticipationDay):
+        assert dict(db.session.execute(sa.select(model.user_id, model.passed)).all()) == expected
     assert counters.compare() == []
