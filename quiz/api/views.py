@@ -9,7 +9,7 @@ from ..clock import grace, now
 from ..db import write_transaction
 from ..models import Attempt
 from ..security import limit_login, limit_registration
-from ..services import accounts, attempts, campaigns, reach, stats, units
+from ..services import accounts, attempts, campaigns, periods, reach, stats, units
 from ..services.errors import ValidationFailed
 from ..timeutil import isoformat_utc
 from . import bp
@@ -192,6 +192,12 @@ def campaign_stats(slug: str):
     within = reach.require_staff(g.api_user)
     campaign = campaigns.get_campaign(slug)
     unit = within.unit_by_code(request.args.get("unit"))
-    totals, children = stats.unit_stats(campaign, unit)
-    return jsonify({"campaign": campaign.slug, "unit": totals.as_dict(),
-                    "children": [row.as_dict() for row in children]})
+    period = periods.parse_period(campaign, request.args.get("from"), request.args.get("to"))
+    totals, children = stats.unit_stats(campaign, unit, period)
+    return jsonify({"campaign": campaign.slug, "period": _period_json(period),
+                    "unit": totals.as_dict(), "children": [row.as_dict() for row in children]})
+
+
+def _period_json(period) -> dict | None:
+    return None if period is None else {"from": period.first.isoformat(),
+                                        "to": period.last.isoformat()}

@@ -191,10 +191,12 @@ def test_stats_add_up_each_subtree(api, make_unit, make_user, make_quiz):
     assert rows["PA-CG"]["participants"] == 3 and rows["PA-CG"]["headcount"] == 40
     assert rows["PA-CG"]["participation_rate"] == 0.075
     assert rows["PA-CG"]["average_score"] == 0.0
-    assert rows["PA-HS"] == {"code": "PA-HS", "name": "河山镇", "headcount": 20,
-                             "participants": 0, "attempts": 0, "answers": 0,
-                             "correct_answers": 0, "participation_rate": 0.0,
-                             "average_score": None}
+    assert rows["PA-HS"] == {"code": "PA-HS", "name": "河山镇", "kind": "township",
+                             "parent_code": "PA", "level": 1, "retired": False,
+                             "headcount": 20, "participants": 0, "participation_rate": 0.0,
+                             "attempts": 0, "attempts_per_person": None,
+                             "average_score": None, "answers": 0, "correct_answers": 0,
+                             "correct_rate": None, "passed_people": 0}
 
 
 def test_stats_are_for_organizers_and_admins_only(api, make_user, make_quiz):
