@@ -70,9 +70,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from . import formatting
     from .forms import current_path
 
     app.add_template_global(current_path)
+    formatting.register(app)
 
 
 def register_errors(app: Flask) -> None:

@@ -23,3 +23,14 @@ def wrong_answers(attempt: Attempt) -> dict[str, str]:
         qid: next(key for key in "ABCDEF"[: sizes[qid]] if key not in right)
         for qid, right in correct_answers(attempt).items()
     }
+
+
+def fresh_client(app):
+    """A new test client, as another browser would be. The tests' app context outlives
+    requests, and Flask-Login and Flask-WTF keep the last request's user and CSRF token on
+    its `g`: they are dropped, or the new client would inherit them."""
+    from flask import g
+
+    for name in ("_login_user", "csrf_token"):
+        g.pop(name, None)
+    return app.test_client()

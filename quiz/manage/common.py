@@ -25,7 +25,7 @@ def _staff_only():
 
 @bp.route("/")
 def index():
-    return redirect(url_for(".banks"))
+    return redirect(url_for(".campaign_list"))
 
 
 def download(data, mimetype: str, filename: str, ascii_name: str):

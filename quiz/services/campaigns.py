@@ -42,3 +42,9 @@ def current_or_next(now: dt.datetime) -> Campaign | None:
     return db.session.scalar(
         sa.select(Campaign).order_by(Campaign.ends_on.desc(), Campaign.id.desc()).limit(1)
     )
+
+
+def all_campaigns() -> list[Campaign]:
+    """Every campaign, the latest first (the console's list)."""
+    return list(db.session.scalars(
+        sa.select(Campaign).order_by(Campaign.starts_on.desc(), Campaign.id.desc())))

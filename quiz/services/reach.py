@@ -66,6 +66,12 @@ class Reach:
             raise NotFound(_l("No unit with this code is within your reach."), field=field)
         return unit
 
+    def trail(self, unit: Unit) -> list[Unit]:
+        """The units from the top of reach down to `unit` (a breadcrumb), `unit` last."""
+        ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+        found = {u.id: u for u in db.session.scalars(sa.select(Unit).where(Unit.id.in_(ids)))}
+        return [found[i] for i in ids if i in found and self.covers(found[i])]
+
     def unit_by_code(self, code: str | None, field: str = "unit") -> Unit:
         """The unit named by `code`, or the home unit when no code is given.
 
