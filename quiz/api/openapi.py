@@ -112,19 +112,6 @@ def _schemas() -> dict:
         "options": {"type": "array", "items": _obj({"key": option_key, "text": _str()}),
                     "description": "In the order shown to this participant."},
     }, description="A question as the participant sees it: no answer key, no explanation.")
-    figures = {
-        "code": _str(), "name": _str(),
-        "headcount": _int("Expected participants, summed over the unit's whole subtree."),
-        "participants": _int("Distinct people with at least one finished attempt."),
-        "attempts": _int("Finished attempts (submitted or timed out)."),
-        "answers": _int("Questions answered in finished attempts."),
-        "correct_answers": _int(),
-        "participation_rate": _nullable("number", "participants / headcount, 0..1 (rounded "
-                                        "to 4 places); null when the headcount is 0.",
-                                        minimum=0, maximum=1),
-        "average_score": _nullable("number", "Mean score of finished attempts (1 place); "
-                                   "null without attempts."),
-    }
     return {
         "Error": _obj({"error": _obj({
             "code": _str("Stable, for programs: switch on this."),
@@ -195,10 +182,7 @@ def _schemas() -> dict:
             "duration_seconds": _nullable("integer", "Time used, at most the time limit."),
             "review": {"type": "array", "items": _ref("ReviewItem")},
         }, description="A finished attempt with its review."),
-        "UnitFigures": _obj(figures, description="Totals over the unit's whole subtree."),
-        "Stats": _obj({"campaign": _str("The campaign's slug."), "unit": _ref("UnitFigures"),
-                       "children": {"type": "array", "items": _ref("UnitFigures"),
-                                    "description": "One row per direct child unit, by code."}}),
+        **stats_schemas(),
     }
 
 
@@ -299,30 +283,11 @@ def _paths() -> dict:
                 "422": _invalid_body("Unknown question or option, several keys for a "
                                      "one-answer question, or a body that is not a JSON object."),
             })},
-        "/campaigns/{slug}/stats": {"get": _op(
-            "getCampaignStats", "stats", "Participation figures for a unit and its children",
-            description="Needs an organizer or admin token. Totals include the unit's whole "
-                        "subtree; so does each child's row. participation_rate = participants "
-                        "/ headcount.",
-            parameters=[
-                _path_param("slug", _str(), "The campaign's slug."),
-                {"name": "unit", "in": "query", "required": False, "schema": _str(),
-                 "description": "A unit code within your reach (an organizer: their unit "
-                                "and below; an admin: any). Without it: an organizer's own "
-                                "unit; for an admin the root unit, when there is exactly "
-                                "one."},
-            ], responses={
-                "200": _json(_ref("Stats"), "The figures."),
-                "401": _unauthorized(),
-                "403": _error("The token's user is not an organizer or admin.", "forbidden"),
-                "404": _error("No campaign with this slug, or no unit with this code "
-                              "within your reach (then `error.field` is \"unit\"): a unit "
-                              "outside your reach answers as one that does not exist.",
-                              "not_found"),
-                "422": _error("An admin gave no `unit` and there is not exactly one root "
-                              "unit. `error.field` is \"unit\".", "validation_failed"),
-            })},
+        **stats_paths(),
     }
+
+
+from .openapi_stats import stats_paths, stats_schemas  # noqa: E402  (it uses the builders)
 
 
 def openapi_document() -> dict:

@@ -9,7 +9,7 @@ from ..clock import grace, now
 from ..db import write_transaction
 from ..models import Attempt
 from ..security import limit_login, limit_registration
-from ..services import accounts, attempts, campaigns, periods, reach, stats, units
+from ..services import accounts, attempts, campaigns, units
 from ..services.errors import ValidationFailed
 from ..timeutil import isoformat_utc
 from . import bp
@@ -184,20 +184,3 @@ def submit_attempt(attempt_id: str):
     with write_transaction():
         attempt = attempts.submit(g.api_user, attempt_id, data.get("answers"), now(), grace())
     return jsonify(_result_json(attempt))
-
-
-@bp.get("/campaigns/<slug>/stats")
-@token_required
-def campaign_stats(slug: str):
-    within = reach.require_staff(g.api_user)
-    campaign = campaigns.get_campaign(slug)
-    unit = within.unit_by_code(request.args.get("unit"))
-    period = periods.parse_period(campaign, request.args.get("from"), request.args.get("to"))
-    totals, children = stats.unit_stats(campaign, unit, period)
-    return jsonify({"campaign": campaign.slug, "period": _period_json(period),
-                    "unit": totals.as_dict(), "children": [row.as_dict() for row in children]})
-
-
-def _period_json(period) -> dict | None:
-    return None if period is None else {"from": period.first.isoformat(),
-                                        "to": period.last.isoformat()}

@@ -11,6 +11,7 @@ from ..db import write_transaction
 from ..errors import json_error
 from ..services import attempts as attempt_service
 from ..services import campaigns
+from ..services import leaderboard as leaderboard_service
 from ..services.errors import QuizError
 from ..timeutil import to_local
 from . import bp
@@ -152,3 +153,17 @@ def my_attempts():
     return render_template("participant/my_attempts.html", attempts=items,
                            counting={s.attempt.id for s in standings.values()},
                            standings=standings)
+
+
+@bp.route("/c/<slug>/leaderboard")
+@login_required
+def leaderboard(slug: str):
+    """The top of the contest and of the participant's unit, their own row among them."""
+    item = campaigns.get_campaign(slug)
+    mine = leaderboard_service.own_unit(current_user, item)
+    top = leaderboard_service.PARTICIPANT_TOP
+    return render_template(
+        "participant/leaderboard.html", campaign=item,
+        boards=[leaderboard_service.board_for(current_user, item, per_page=top),
+                leaderboard_service.board_for(current_user, item, mine.code, per_page=top)],
+    )

@@ -92,6 +92,13 @@ class Counts:
 
 ZERO = Counts()
 
+
+def day_dict(counts: Counts) -> dict:
+    """A day's figures (a day has no headcount, hence no rate)."""
+    data = counts.as_dict()
+    del data["headcount"], data["participation_rate"]
+    return data
+
 #: The figures a table of units can be sorted by (the API and the pages use these names).
 SORT_KEYS = ("headcount", "participants", "participation_rate", "attempts",
              "attempts_per_person", "average_score", "correct_rate", "passed_people")

@@ -46,7 +46,7 @@ def _cells(html: str, name: str) -> list[str]:
 def test_a_county_organizer_sees_each_township_with_its_whole_subtree(board):
     world, visit = board
     html = visit(None).get_data(as_text=True)
-    assert _rows(html) == ["平安县", "河山镇", "城关镇"]  # default sort: rate, highest first
+    assert _rows(html) == ["平安县（合计）", "河山镇", "城关镇"]  # default sort: rate, highest first
     assert _cells(html, "平安县")[:4] == ["47", "7", "14.9%", "11"]
     assert _cells(html, "城关镇")[:4] == ["30", "4", "13.3%", "7"]
     assert _cells(html, "河山镇")[:4] == ["17", "3", "17.6%", "4"]
@@ -57,7 +57,7 @@ def test_a_row_drills_down_and_the_breadcrumb_goes_back_up(board):
     html = visit(None).get_data(as_text=True)
     assert "unit=T1" in html and "unit=T2" in html
     down = visit("T1").get_data(as_text=True)
-    assert _rows(down) == ["城关镇", "东街社区", "西街社区"]
+    assert _rows(down) == ["城关镇（合计）", "东街社区", "西街社区"]
     crumbs = down.split('class="breadcrumb"', 1)[1].split("</nav>", 1)[0]
     assert "unit=C" in crumbs and 'aria-current="page">城关镇' in crumbs
     assert "unit=V1" not in down.split("<tbody>", 1)[1]  # a unit with nothing below: no link
@@ -74,11 +74,11 @@ def test_a_headcount_of_zero_shows_no_rate(board):
 def test_units_without_participants_are_red_and_can_be_listed_alone(board):
     world, visit = board
     html = visit("T2").get_data(as_text=True)
-    assert _rows(html) == ["河山镇", "河口村", "河山化工", "旧林场"]
+    assert _rows(html) == ["河山镇（合计）", "河口村", "河山化工", "旧林场"]
     absent = [r for r in html.split("<tr")[1:] if 'class="absent"' in r[:20]]
     assert len(absent) == 1 and "河山化工" in absent[0]
     only = visit("T2", query="&absent=1").get_data(as_text=True)
-    assert _rows(only) == ["河山镇", "河山化工"]  # the retired unit is nobody to call
+    assert _rows(only) == ["河山镇（合计）", "河山化工"]  # the retired unit is nobody to call
 
 
 def test_each_figure_sorts_both_ways(board):
@@ -120,7 +120,7 @@ def test_only_units_within_reach(board, who_unit, asked, status):
 
 def test_an_organizer_starts_at_their_own_unit(board):
     world, visit = board
-    assert _rows(visit(None, who_unit="T1").get_data(as_text=True))[0] == "城关镇"
+    assert _rows(visit(None, who_unit="T1").get_data(as_text=True))[0] == "城关镇（合计）"
 
 
 def test_participants_and_visitors_do_not_get_the_board(board, app):
