@@ -85,9 +85,13 @@ def reconcile_command(slug: str | None, fix: bool):
         click.echo(f"Finished {len(overdue)} attempt(s) whose time had run out.")
 
     differences = counters.compare(campaign_id)
-    if not differences:
+    figure_differences = _figure_differences(campaign_id)
+    if not differences and not figure_differences:
         click.echo("Counters agree with the attempts.")
         return
+    for slug_, diff in figure_differences:
+        click.echo(f"{slug_:<24} {diff.unit_code:<16} {'figure':<10} {diff.figure:<16} "
+                   f"{diff.kept!s:>8} {diff.counted!s:>8}")
     codes = dict(db.session.execute(sa.select(Unit.id, Unit.code)).all())
     slugs = dict(db.session.execute(sa.select(Campaign.id, Campaign.slug)).all())
     click.echo(f"{'campaign':<24} {'unit':<16} {'day':<10} {'figure':<16} {'kept':>8} "
@@ -111,6 +115,19 @@ def reconcile_command(slug: str | None, fix: bool):
         click.echo(f"{len(remaining)} difference(s) remain after the rewrite.", err=True)
         raise SystemExit(1)
     click.echo(f"Rewrote the counters; {len(differences)} difference(s) fixed.")
+
+
+def _figure_differences(campaign_id: int | None) -> list[tuple[str, object]]:
+    """The figures of every unit (subtree sums, as pages and reports show them) that differ
+    from the recount of the attempts, in each campaign and tree."""
+    from .services import stats, units
+
+    query = sa.select(Campaign)
+    if campaign_id is not None:
+        query = query.where(Campaign.id == campaign_id)
+    roots = [u for u in units.all_units() if u.parent_id is None]
+    return [(campaign.slug, diff) for campaign in db.session.scalars(query)
+            for root in roots for diff in stats.compare_figures(campaign, root)]
 
 
 class _Bar:
@@ -306,6 +323,62 @@ def export_units_command(out: Path):
     click.echo(_("Wrote %(count)d units to %(file)s.", count=len(rows), file=out))
 
 
+@click.command("export-stats")
+@click.option("--campaign", "slug", required=True, help="The campaign's slug.")
+@click.option("--unit", "unit_code", default=None, metavar="CODE",
+              help="The unit whose subtree is reported; the single top unit by default.")
+@click.option("--from", "first", default=None, metavar="DAY",
+              help="The period's first day (2026-06-15); with --to, its figures are shown "
+                   "beside the campaign's totals.")
+@click.option("--to", "last", default=None, metavar="DAY", help="The period's last day.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="FILE.xlsx (every sheet) or FILE.csv (the summary, UTF-8 with a BOM).")
+@with_appcontext
+def export_stats_command(slug: str, unit_code: str | None, first: str | None,
+                         last: str | None, out: Path):
+    """Write a campaign's progress report (活动进展情况统计表) for a unit and the units below.
+
+    Exit status 2, with one line on stderr, for a wrong option (campaign, unit, day, file
+    name); 1 when the file cannot be written.
+    """
+    from .clock import now
+    from .exports.stats_csv import write_csv
+    from .exports.stats_xlsx import write_xlsx
+    from .services import periods, report
+
+    kind = UNIT_EXPORTERS.get(out.suffix.lower())
+    if kind is None:
+        _refuse("out", _("the file name must end in .xlsx or .csv"))
+    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.slug == slug))
+    if campaign is None:
+        _refuse("campaign", _("there is no campaign with the slug “%(slug)s”", slug=slug))
+    try:
+        unit = report.everything().unit_by_code(unit_code, field="unit")
+        period = periods.parse_period(campaign, first, last)
+    except QuizError as error:
+        if error.field == "unit" and not (unit_code or "").strip():
+            _refuse("unit", _("there are several top units: name one with --unit CODE"))
+        name, item = next(iter((getattr(error, "errors", None) or {error.field: error}).items()))
+        _refuse(name, str(item.message))
+    made = report.build_report(campaign, unit, period, now())
+    try:
+        with out.open("wb") as file:
+            if kind == "csv":
+                write_csv(made.summary, file)
+            else:
+                write_xlsx(made.sheets, file)
+    except OSError as error:
+        click.echo(f"{_('error')}: {out}: {error.strerror or error}", err=True)
+        raise SystemExit(1) from None
+    click.echo(_("Wrote the report of %(unit)s to %(file)s.", unit=unit.name, file=out))
+
+
+def _refuse(option: str, message: str) -> None:
+    """One line on stderr naming the option, and exit status 2 (as click's usage errors)."""
+    click.echo(f"{_('error')}: --{option}: {message}", err=True)
+    raise SystemExit(2)
+
+
 def _end_import(ok: bool, dry_run: bool, stored: str) -> None:
     """The last line of an import: exit 1 when it had errors (nothing stored)."""
     if not ok:
@@ -318,5 +391,5 @@ def _end_import(ok: bool, dry_run: bool, stored: str) -> None:
 def init_cli(app) -> None:
     for command in (init_db_command, seed_demo_command, reconcile_command,
                     import_bank_command, export_bank_command, create_user_command,
-                    import_units_command, export_units_command):
+                    import_units_command, export_units_command, export_stats_command):
         app.cli.add_command(command)

@@ -211,3 +211,21 @@ def test_create_user_names_every_mistake_and_stores_nothing(db, runner, make_use
                                    "--phone", "13900000003", "--name", "甲", "--password",
                                    "secret123"])
     assert bad_role.exit_code == 2
+
+
+def test_reconcile_names_each_unit_figure_that_disagrees_up_the_tree(
+        db, runner, make_unit, make_user, make_quiz):
+    county = make_unit("平安县", code="PA", kind="county")
+    town = make_unit("城关镇", parent=county, code="PA-CG", kind="township")
+    user, quiz = make_user(unit=town), make_quiz()
+    finished_attempts(user, quiz, 2, dt.datetime(2026, 6, 10, 2))
+    db.session.get(UnitCounter, (quiz.campaign_id, town.id)).attempts = 5
+    db.session.commit()
+    result = runner.invoke(args=["reconcile", "--campaign", quiz.campaign.slug])
+    assert result.exit_code == 1
+    figures = [line.split() for line in result.output.splitlines() if " figure " in line]
+    # the town's own figure, and its county's sum over the subtree
+    assert [quiz.campaign.slug, "PA-CG", "figure", "attempts", "5", "2"] in figures
+    assert [quiz.campaign.slug, "PA", "figure", "attempts", "5", "2"] in figures
+    assert runner.invoke(args=["reconcile", "--fix"]).exit_code == 0
+    assert runner.invoke(args=["reconcile"]).exit_code == 0

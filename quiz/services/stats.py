@@ -347,6 +347,33 @@ def sort_rows(rows: list[UnitRow], key: str, descending: bool = True,
     return present + sorted(missing, key=lambda row: row.unit.code)
 
 
+@dataclass(frozen=True)
+class FigureDifference:
+    unit_code: str
+    figure: str
+    kept: int
+    counted: int
+
+
+def compare_figures(campaign: Campaign, top: Unit, period: Period | None = None
+                    ) -> list[FigureDifference]:
+    """Every figure of every unit of `top`'s subtree whose kept value differs from the
+    recount of the attempts (what `reconcile` reports, figure by figure)."""
+    kept = figure_tree(campaign, top, period)
+    counted = figure_tree(campaign, top, period, recount=True)
+    differences = []
+    for row in kept.in_tree_order():
+        other = counted.rows[row.unit.id]
+        pairs = [(row.total, other.total)] + ([(row.period, other.period)] if period else [])
+        for have, want in pairs:
+            for name in (f.name for f in fields(Counts)):
+                if getattr(have, name) != getattr(want, name):
+                    differences.append(FigureDifference(row.unit.code, name,
+                                                        getattr(have, name),
+                                                        getattr(want, name)))
+    return differences
+
+
 def unit_stats(campaign: Campaign, unit: Unit, period: Period | None = None
                ) -> tuple[UnitRow, list[UnitRow]]:
     """The unit's totals (its whole subtree) and one row per child unit (each its subtree)."""
