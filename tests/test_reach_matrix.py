@@ -8,6 +8,7 @@ a page that is not for the role answers 403; a visitor is sent to log in (401 in
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -129,3 +130,37 @@ def test_the_statistics_api_by_role_and_unit(app, world, who):
             # the figures of the levels above never appear: only the unit and its children
             codes = {row["code"] for row in response.json["children"]}
             assert codes <= {"A", "B"} and (codes == {"A", "B"}) == (expected == "P")
+
+
+def _every_console_route(app):
+    """Each /manage rule with its methods, its arguments filled in with something."""
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/manage"):
+            continue
+        values = {name: 1 if "int" in type(conv).__name__.lower() else "x"
+                  for name, conv in rule._converters.items()}
+        if "kind" in values:
+            values["kind"] = "xlsx"
+        url = rule.rule
+        for name, value in values.items():
+            url = re.sub(rf"<([^>]*:)?{name}>", str(value), url)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, url
+
+
+@pytest.mark.parametrize("who", ["visitor", "participant"])
+def test_no_console_route_serves_visitors_or_participants(app, world, who):
+    """Every route of /manage, present and future: a visitor is sent to log in, a
+    participant refused, whatever the method and before anything is looked up."""
+    client = _client(app, world, who)
+    token = AuthActions(client).token()
+    routes = list(_every_console_route(app))
+    assert len(routes) > 15
+    for method, url in routes:
+        response = client.open(url, method=method,
+                               data={"csrf_token": token} if method == "POST" else None)
+        if who == "visitor":
+            assert response.status_code == 302, (method, url)
+            assert "/auth/login" in response.headers["Location"], (method, url)
+        else:
+            assert response.status_code == 403, (method, url, response.status_code)
