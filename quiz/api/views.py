@@ -115,7 +115,7 @@ def logout():
 
 @bp.get("/units")
 def unit_list():
-    all_units = units.all_units()
+    all_units = units.open_units()  # a retired unit is not offered at registration
     codes = {u.id: u.code for u in all_units}
     return jsonify([
         {"code": u.code, "name": u.name, "kind": u.kind,

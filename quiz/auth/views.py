@@ -18,7 +18,7 @@ from .forms import LoginForm, LogoutForm, RegisterForm
 
 
 def _unit_choices() -> list[dict]:
-    all_units = units.all_units()
+    all_units = units.open_units()  # a retired unit is not offered
     labels = units.unit_labels(all_units)
     parents = {u.id: u.code for u in all_units}
     return [

@@ -81,13 +81,16 @@ def validate_password(password: str, field: str = "password") -> str:
 
 
 def find_unit(code: str) -> Unit:
-    """The unit with this code, or UnknownUnit."""
+    """The unit with this code that people may join (not retired), or UnknownUnit."""
     code = (code or "").strip()
     if not code:
         raise UnknownUnit(_l("Please choose your unit."), field="unit_code")
     unit = unit_by_code(code)
     if unit is None:
         raise UnknownUnit(field="unit_code")
+    if unit.is_retired:  # kept for past figures; nobody joins it any more
+        raise UnknownUnit(_l("This unit has been retired. Please pick your current unit "
+                             "from the list."), field="unit_code")
     return unit
 
 

@@ -41,6 +41,12 @@ def all_units() -> list[Unit]:
     return list(db.session.scalars(sa.select(Unit).order_by(Unit.path)))
 
 
+def open_units() -> list[Unit]:
+    """The units people may register with: every unit not retired, parents first."""
+    return list(db.session.scalars(
+        sa.select(Unit).where(Unit.retired_at.is_(None)).order_by(Unit.path)))
+
+
 def unit_by_code(code: str) -> Unit | None:
     """The unit with this code, if any."""
     return db.session.scalar(sa.select(Unit).where(Unit.code == code))

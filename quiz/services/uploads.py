@@ -18,6 +18,10 @@ from ..timeutil import utcnow
 from .banks import ImportReport, check_bank_name, import_parsed, plan_import
 from .errors import NotFound, ValidationFailed
 
+#: Unit files waiting for confirmation (quiz.services.unit_uploads) share this table; this
+#: `format` tells them apart: a bank upload neither shows nor replaces one.
+UNIT_FILE_FORMAT = "units"
+
 #: An upload not confirmed within this time is dropped.
 PENDING_KEPT_FOR = dt.timedelta(days=1)
 
@@ -30,7 +34,8 @@ def hold_upload(user: User, *, bank_name: str, filename: str, data: bytes, fmt: 
         raise ValidationFailed(_l("Unknown file format."), field="format")
     db.session.execute(sa.delete(PendingImport).where(
         sa.or_(PendingImport.created_at < utcnow() - PENDING_KEPT_FOR,
-               PendingImport.user_id == user.id)))
+               sa.and_(PendingImport.user_id == user.id,
+                       PendingImport.format != UNIT_FILE_FORMAT))))
     pending = PendingImport(user_id=user.id, bank_name=bank_name,
                             filename=(filename or "upload")[-255:], format=fmt,
                             update=update, skip_unsupported=skip_unsupported, data=data)
@@ -42,7 +47,7 @@ def hold_upload(user: User, *, bank_name: str, filename: str, data: bytes, fmt: 
 def get_pending(user: User, token: str) -> PendingImport:
     """The user's own upload awaiting confirmation."""
     pending = db.session.get(PendingImport, token)
-    if pending is None or pending.user_id != user.id:
+    if pending is None or pending.user_id != user.id or pending.format == UNIT_FILE_FORMAT:
         raise NotFound(_l("This upload is no longer waiting; upload the file again."))
     return pending
 

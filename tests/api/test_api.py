@@ -243,3 +243,13 @@ def test_review_gives_answers_as_lists_of_keys(api, make_user, make_quiz):
     first = result["review"][0]
     assert first["given"] == ["A"] and isinstance(first["correct"], list)
     assert result["review"][1]["given"] == []
+
+
+def test_the_unit_list_leaves_retired_units_out(api, db, make_unit):
+    from quiz.timeutil import utcnow
+
+    kept, retired = make_unit("在用单位", code="KEEP"), make_unit("旧单位", code="OLD")
+    retired.retired_at = utcnow()
+    db.session.commit()
+    codes = {row["code"] for row in api.call("GET", "/units").json}
+    assert kept.code in codes and retired.code not in codes

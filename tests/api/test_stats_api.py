@@ -18,14 +18,14 @@ def world(db, make_unit, make_user, make_quiz, clock):
 
 
 @pytest.fixture
-def county_api(api, world, make_user):  # noqa: F811
+def county_api(api, world, make_user):  # noqa: F811  (the fixture, imported)
     api.login(make_user(unit=world["units"]["C"], role=Role.organizer))
     api.slug = world["campaign"].slug
     return api
 
 
-def _get(api, path, query=""):
-    return api.call("GET", f"/campaigns/{api.slug}/{path}?{query}")
+def _get(client_api, path, query=""):
+    return client_api.call("GET", f"/campaigns/{client_api.slug}/{path}?{query}")
 
 
 def test_the_unit_leaderboard_ranks_the_children_by_a_figure(county_api, world):

@@ -46,7 +46,8 @@ def _cells(html: str, name: str) -> list[str]:
 def test_a_county_organizer_sees_each_township_with_its_whole_subtree(board):
     world, visit = board
     html = visit(None).get_data(as_text=True)
-    assert _rows(html) == ["平安县（合计）", "河山镇", "城关镇"]  # default sort: rate, highest first
+    # the default order: the rate, highest first
+    assert _rows(html) == ["平安县（合计）", "河山镇", "城关镇"]
     assert _cells(html, "平安县")[:4] == ["47", "7", "14.9%", "11"]
     assert _cells(html, "城关镇")[:4] == ["30", "4", "13.3%", "7"]
     assert _cells(html, "河山镇")[:4] == ["17", "3", "17.6%", "4"]
