@@ -32,8 +32,10 @@ def init_db_command():
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database holds units.")
+@click.option("--attempts/--no-attempts", "with_attempts", default=True,
+              help="Also add demo participants with finished attempts (the default).")
 @with_appcontext
-def seed_demo_command(if_empty: bool):
+def seed_demo_command(if_empty: bool, with_attempts: bool):
     """Load the demo county, accounts, question bank and campaign (safe to run again)."""
     from . import demo
 
@@ -41,6 +43,8 @@ def seed_demo_command(if_empty: bool):
         click.echo("The database already holds data; demo data not loaded.")
         _echo_accounts(demo)
         return
+    from . import demo_attempts
+
     with write_transaction():
         report = demo.seed(utcnow())
     click.echo(
@@ -48,6 +52,13 @@ def seed_demo_command(if_empty: bool):
         f"{report.questions_added} questions added"
         + (", campaign created." if report.campaign_added else ".")
     )
+    if with_attempts:
+        campaign = db.session.scalar(sa.select(Campaign).order_by(Campaign.id.desc()).limit(1))
+        with write_transaction():
+            made = demo_attempts.seed_attempts(campaign, utcnow(),
+                                               current_app.config["QUIZ_GRACE_SECONDS"])
+        if made.people:
+            click.echo(f"Demo participants: {made.people} people, {made.attempts} attempts.")
     _echo_accounts(demo)
 
 

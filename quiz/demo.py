@@ -21,6 +21,8 @@ from .timeutil import local_date
 DEMO_BANK_PATH = Path(__file__).resolve().parent.parent / "question_bank" / "data" / "demo_bank.csv"
 DEMO_BANK_NAME = "安全生产月示范题库"
 THEME = "人人讲安全、个个会应急"
+#: The demo campaign began this many days before the demo was loaded.
+DAYS_UNDER_WAY = 6
 
 #: (code, name, kind, headcount, children): a fictional county, three levels below it.
 UNIT_TREE = (
@@ -134,8 +136,9 @@ def seed(now: dt.datetime) -> SeedReport:
                 "60分及格；限时10分钟，时间到自动交卷。每人每天可答题3次，成绩取最高分。\n\n"
                 "答题时每选一个答案都会自动保存，网络中断或刷新页面后可以继续作答。"
             ),
-            starts_on=today,
-            ends_on=today + dt.timedelta(days=29),
+            # Under way for a week, so that the console has days of figures to show.
+            starts_on=today - dt.timedelta(days=DAYS_UNDER_WAY),
+            ends_on=today - dt.timedelta(days=DAYS_UNDER_WAY) + dt.timedelta(days=29),
             timezone="Asia/Shanghai",
         )
         quiz = Quiz(
