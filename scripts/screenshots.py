@@ -27,6 +27,9 @@ DESKTOP = {"width": 1280, "height": 800}
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PARTICIPANT = ("13800000003", "participant-demo")
 ORGANIZER = ("13800000002", "organizer-demo-2026")
+ADMIN = ("13800000001", "admin-demo-2026")
+#: The desktop size the console's figures are looked at on (a common office laptop).
+OFFICE = {"width": 1366, "height": 768}
 DEMO_BANK_NAME = "安全生产月示范题库"
 
 
@@ -104,6 +107,7 @@ def journey(browser, lang: str) -> None:
     # The page shows one question at a time: answer six of them (not all right), then look
     # back at the last one answered.
     for i in range(6):
+        page.wait_for_selector("fieldset.question.current label.option")
         options = page.locator("fieldset.question.current label.option")
         options.nth(i % options.count()).click()
         page.click("#next-question")
@@ -147,6 +151,43 @@ def organizer_pages(browser) -> None:
     context.close()
 
 
+def console_figures(browser) -> None:
+    """The admins' half with the demo's attempts: the unit leaderboard (the county, a
+    township with a period, the units not started), the people board, the units page; on
+    a computer and on a phone."""
+    slug = _demo_slug()
+    for size, suffix, phone in ((OFFICE, "", False), (PHONE, "-phone", True)):
+        context = browser.new_context(viewport=size, device_scale_factor=1 if not phone else 2,
+                                      is_mobile=phone, has_touch=phone, locale="zh-CN")
+        page = context.new_page()
+        log_in(page, ADMIN)
+        page.goto(f"{BASE}/manage/campaigns/{slug}/units")
+        shoot(page, f"units-board{suffix}", full_page=not phone)
+        page.goto(f"{BASE}/manage/campaigns/{slug}/units?unit=PA-CG&sort=participants")
+        page.click("text=本周")
+        page.wait_for_load_state()
+        shoot(page, f"units-board-week{suffix}", full_page=not phone)
+        page.goto(f"{BASE}/manage/campaigns/{slug}/units?unit=PA-QS&absent=1")
+        shoot(page, f"units-board-absent{suffix}")
+        page.goto(f"{BASE}/manage/campaigns/{slug}/people")
+        shoot(page, f"people-board{suffix}")
+        page.goto(f"{BASE}/manage/units?unit=PA-CG")
+        shoot(page, f"units-page{suffix}", full_page=not phone)
+        if not phone:
+            page.goto(f"{BASE}/manage/campaigns/{slug}/units?lang=en")
+            shoot(page, "units-board-en", full_page=True)
+            page.goto(f"{BASE}/manage/campaigns?lang=zh")  # back to Chinese for later shots
+        context.close()
+
+
+def _demo_slug() -> str:
+    """The demo campaign's slug: named after the year it was loaded in (quiz/demo.py)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    return f"safety-month-{dt.datetime.now(ZoneInfo('Asia/Shanghai')).year}"
+
+
 def main() -> int:
     global ONLY
     ONLY = tuple(sys.argv[1:])
@@ -163,6 +204,7 @@ def main() -> int:
                 journey(browser, "zh")
                 journey(browser, "en")
                 organizer_pages(browser)
+                console_figures(browser)
                 browser.close()
         finally:
             server.terminate()
