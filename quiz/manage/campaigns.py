@@ -8,9 +8,9 @@ from flask_login import current_user
 
 from ..clock import now
 from ..services import campaigns, periods, reach, stats
-from ..services.errors import InvalidFields, ValidationFailed
 from ..timeutil import local_date
 from . import bp
+from .common import requested_period
 
 
 @bp.route("/campaigns")
@@ -25,7 +25,7 @@ def unit_board(slug: str):
     within = reach.require_staff(current_user)
     unit = within.unit_by_code(request.args.get("unit"))
     today = local_date(now(), campaign.timezone)
-    period, period_errors = _period(campaign, today)
+    period, period_errors = requested_period(campaign)
     tree = stats.figure_tree(campaign, unit, period)
     sort = request.args.get("sort", "participation_rate")
     if sort not in stats.SORT_KEYS:
@@ -44,14 +44,3 @@ def unit_board(slug: str):
         args=request.args, sort_keys=stats.SORT_KEYS,
         absent_count=sum(1 for row in tree.children()
                          if row.has_no_participant and not row.unit.is_retired))
-
-
-def _period(campaign, today):
-    """The period the page was asked for, and the errors of what was typed ({field: msg})."""
-    try:
-        return periods.parse_period(campaign, request.args.get("from"),
-                                    request.args.get("to")), {}
-    except InvalidFields as error:
-        return None, {name: str(item.message) for name, item in error.errors.items()}
-    except ValidationFailed as error:
-        return None, {error.field: str(error.message)}

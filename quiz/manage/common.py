@@ -5,10 +5,12 @@ from __future__ import annotations
 from io import BytesIO
 from urllib.parse import quote
 
-from flask import abort, redirect, send_file, url_for
+from flask import abort, redirect, request, send_file, url_for
 from flask_login import current_user
 
 from ..forms import current_path
+from ..services import periods
+from ..services.errors import InvalidFields, ValidationFailed
 from . import bp
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,3 +41,15 @@ def download(data, mimetype: str, filename: str, ascii_name: str):
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(filename)}')
     return response
+
+
+def requested_period(campaign):
+    """The period a figures page was asked for (?from=&to=), and what was mistyped
+    ({field: message}; the page then shows the whole campaign and says so)."""
+    try:
+        return periods.parse_period(campaign, request.args.get("from"),
+                                    request.args.get("to")), {}
+    except InvalidFields as error:
+        return None, {name: str(item.message) for name, item in error.errors.items()}
+    except ValidationFailed as error:
+        return None, {error.field: str(error.message)}
