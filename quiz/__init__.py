@@ -40,6 +40,7 @@ def create_app(config: dict | type | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from . import db as _db  # noqa: F401  (installs the SQLite connection tuning)
     from .auth.loader import init_login
+    from .caching import init_cache
     from .extensions import babel, csrf, db, migrate
     from .i18n import init_i18n
     from .security import init_security
@@ -50,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     init_i18n(app, babel)
     init_login(app)
     init_security(app)
+    init_cache(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -71,6 +71,11 @@ class Config:
     RATELIMIT_REGISTER_PER_ADDRESS = os.environ.get(
         "RATELIMIT_REGISTER_PER_ADDRESS", "1000 per 10 minutes")
 
+    # --- the cache of computed figures (quiz/caching.py holds its keys and periods) ------
+    #: Unset: RedisCache at REDIS_URL when that is set (shared by every worker, as the rate
+    #: limits are), else SimpleCache in each worker's memory.
+    CACHE_TYPE = os.environ.get("CACHE_TYPE") or None
+
 
 class TestingConfig(Config):
     """Settings for the test suite; the database URL is given by the fixtures."""
@@ -80,5 +85,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = True
     #: The suite never depends on a developer's Redis; each test app counts afresh in memory.
     REDIS_URL = None
+    #: Each test app has a cache of its own, in memory.
+    CACHE_TYPE = "SimpleCache"
     HTTPS_ONLY = False
     PROXY_COUNT = 0

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound; `create_app` binds them."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -31,3 +32,5 @@ csrf = CSRFProtect()
 babel = Babel()
 #: Rate limits on log-in and registration; quiz.security binds it and holds the limits.
 limiter = Limiter(key_func=get_remote_address)
+#: Short-lived computed figures (the big screen's); quiz.caching binds it and holds the keys.
+cache = Cache()

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
-from . import banks, campaigns, common, dashboard, people, reports, units  # noqa: E402,F401
+from . import banks, campaigns, common, dashboard, people, reports, screen, units  # noqa: E402,F401
