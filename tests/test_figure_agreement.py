@@ -102,3 +102,20 @@ def test_reconcile_finds_nothing_to_fix(runner, world):
     result = runner.invoke(args=["reconcile", "--campaign", world["campaign"].slug])
     assert result.exit_code == 0, result.output
     assert stats.compare_figures(world["campaign"], world["units"]["C"], WEEK) == []
+
+
+def test_the_big_screen_gives_the_recounted_figures(app, world, db):
+    world["campaign"].screen_enabled = True
+    db.session.commit()
+    data = fresh_client(app).get(f"/c/{world['campaign'].slug}/screen.json").json
+    tree = _recounted(world)
+    total = tree.total.total
+    assert data["totals"] == {
+        "participants": total.participants, "attempts": total.attempts,
+        "headcount": total.headcount, "participation_rate": total.participation_rate,
+        "average_score": total.average_score, "passed_people": total.passed_people}
+    shown = {row["code"]: (row["participants"], row["headcount"], row["rate"])
+             for row in data["units"]}
+    assert shown == {row.unit.code: (row.total.participants, row.total.headcount,
+                                     row.total.participation_rate)
+                     for row in tree.children()}
