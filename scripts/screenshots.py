@@ -171,12 +171,32 @@ def console_figures(browser) -> None:
         shoot(page, f"units-board-absent{suffix}")
         page.goto(f"{BASE}/manage/campaigns/{slug}/people")
         shoot(page, f"people-board{suffix}")
+        page.goto(f"{BASE}/manage/campaigns/{slug}/dashboard?unit=PA-CG")
+        page.wait_for_selector(".chart canvas")
+        page.wait_for_timeout(800)  # the charts' entry animation
+        shoot(page, f"dashboard{'-desktop' if not phone else suffix}", full_page=not phone)
         page.goto(f"{BASE}/manage/units?unit=PA-CG")
         shoot(page, f"units-page{suffix}", full_page=not phone)
         if not phone:
+            page.goto(f"{BASE}/manage/campaigns")
+            page.click("form[action$='/screen'] button")  # switch the big screen on
+            page.wait_for_load_state()
+            shoot(page, "campaigns-list")
+            _big_screen(browser, slug)
             page.goto(f"{BASE}/manage/campaigns/{slug}/units?lang=en")
             shoot(page, "units-board-en", full_page=True)
             page.goto(f"{BASE}/manage/campaigns?lang=zh")  # back to Chinese for later shots
+        context.close()
+
+
+def _big_screen(browser, slug: str) -> None:
+    """The public big screen on a projector (1920×1080) and on a phone."""
+    for size, name in (({"width": 1920, "height": 1080}, "screen-1920"), (PHONE, "screen-phone")):
+        context = browser.new_context(viewport=size, locale="zh-CN")
+        page = context.new_page()
+        page.goto(f"{BASE}/c/{slug}/screen")
+        page.wait_for_load_state("networkidle")
+        shoot(page, name, full_page=size is PHONE)
         context.close()
 
 

@@ -198,7 +198,7 @@ def _daily(lines: list[_Line], days: list[dt.date], heading: list[str], name: st
            figure: str) -> Sheet:
     """Units × days of one figure (attempts or participants), with a total column."""
     columns = [*_name_columns(lines, parent=False),
-               *(Column(_("%(month)d/%(day)d", month=day.month, day=day.day), width=7)
+               *(Column(_("%(month)d/%(day)d", month=day.month, day=day.day), width=8.5)
                  for day in days)]
     if figure == "attempts":
         columns.append(Column(_("Total")))
