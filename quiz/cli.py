@@ -100,13 +100,13 @@ def reconcile_command(slug: str | None, fix: bool):
     if not differences and not figure_differences:
         click.echo("Counters agree with the attempts.")
         return
-    for slug_, diff in figure_differences:
-        click.echo(f"{slug_:<24} {diff.unit_code:<16} {'figure':<10} {diff.figure:<16} "
-                   f"{diff.kept!s:>8} {diff.counted!s:>8}")
     codes = dict(db.session.execute(sa.select(Unit.id, Unit.code)).all())
     slugs = dict(db.session.execute(sa.select(Campaign.id, Campaign.slug)).all())
     click.echo(f"{'campaign':<24} {'unit':<16} {'day':<10} {'figure':<16} {'kept':>8} "
                f"{'counted':>8}")
+    for slug_, diff in figure_differences:  # a unit's figure over its subtree
+        click.echo(f"{slug_:<24} {diff.unit_code:<16} {'figure':<10} {diff.figure:<16} "
+                   f"{diff.kept!s:>8} {diff.counted!s:>8}")
     for diff in differences:
         unit = codes.get(diff.unit_id, diff.unit_id)
         where = (f"question {diff.question_id}" if diff.question_id is not None

@@ -86,6 +86,9 @@ def _recounted_daily(world, period):
 
 
 def test_the_unit_leaderboard_page_shows_the_recounted_figures(app, world):
+    from quiz.formatting import number, percent
+    from tests.manage.test_unit_board import _cells
+
     client = fresh_client(app)
     AuthActions(client).login(world["admin"].phone)
     tree = _recounted(world)
@@ -94,8 +97,13 @@ def test_the_unit_leaderboard_page_shows_the_recounted_figures(app, world):
             continue
         html = client.get(f"/manage/campaigns/{world['campaign'].slug}/units"
                           f"?unit={parent.unit.code}&lang=zh").get_data(as_text=True)
-        for child in tree.children(parent.unit):
-            assert f">{child.total.attempts}</td>" in html.split(child.unit.name, 1)[1][:900]
+        for row in [parent, *tree.children(parent.unit)]:
+            c = row.total
+            assert _cells(html, row.unit.name) == [
+                number(c.headcount), number(c.participants), percent(c.participation_rate),
+                number(c.attempts), number(c.attempts_per_person, 2),
+                number(c.average_score, 1), percent(c.correct_rate),
+                number(c.passed_people)], row.unit.code
 
 
 def test_reconcile_finds_nothing_to_fix(runner, world):

@@ -164,3 +164,49 @@ def test_no_console_route_serves_visitors_or_participants(app, world, who):
             assert "/auth/login" in response.headers["Location"], (method, url)
         else:
             assert response.status_code == 403, (method, url, response.status_code)
+
+
+#: The figures of ?unit=CODE on the console's pages and the report: (code: {person: status}).
+FIGURE_PAGE_STATUS = {
+    code: {**statuses, "visitor": 302} for code, statuses in STATS_STATUS.items()}
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_every_figures_page_and_export_by_role_and_unit(app, world, who):
+    """The unit leaderboard, the dashboard, the people board and the report: 404 for a unit
+    outside reach, 403 for participants, visitors to log in."""
+    client = _client(app, world, who)
+    slug = world["quiz"].campaign.slug
+    for page in ("units", "dashboard", "people", "report.xlsx"):
+        for code, statuses in FIGURE_PAGE_STATUS.items():
+            if page == "people" and code == "":
+                continue  # the whole campaign's board: see the next test
+            with client.get(f"/manage/campaigns/{slug}/{page}?unit={code}") as response:
+                assert response.status_code == statuses[who], (who, page, code)
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_every_figures_api_by_role_and_unit(app, world, who):
+    client = app.test_client()
+    headers = {}
+    if who != "visitor":
+        token = client.post("/api/v1/auth/login", json={
+            "phone": world["people"][who].phone, "password": "secret123"}).json["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+    slug = world["quiz"].campaign.slug
+    for path in ("leaderboard/units", "stats/daily"):
+        for code, statuses in STATS_STATUS.items():
+            response = client.get(f"/api/v1/campaigns/{slug}/{path}?unit={code}",
+                                  headers=headers)
+            assert response.status_code == statuses[who], (who, path, code)
+    # the people board: anyone logged in, of a unit within reach (a participant: their own)
+    people = {"A": {"visitor": 401, "participant": 200, "organizer_a": 200,
+                    "organizer_b": 404, "organizer_p": 200, "admin": 200},
+              "B": {"visitor": 401, "participant": 404, "organizer_a": 404,
+                    "organizer_b": 200, "organizer_p": 200, "admin": 200},
+              "P": {"visitor": 401, "participant": 404, "organizer_a": 404,
+                    "organizer_b": 404, "organizer_p": 200, "admin": 200}}
+    for code, statuses in people.items():
+        response = client.get(f"/api/v1/campaigns/{slug}/leaderboard/people?unit={code}",
+                              headers=headers)
+        assert response.status_code == statuses[who], (who, "people", code)

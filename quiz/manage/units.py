@@ -158,17 +158,19 @@ def unit_organizers(code: str):
 
 def _organizers_page(unit, appoint, create, status=None):
     return _render("organizers.html", None, status, unit=unit, appoint=appoint, create=create,
-                   organizers=unit_admin.organizers_of(unit))
+                   organizers=unit_admin.organizers_of(unit),
+                   own_unit=unit_admin.is_own_unit(reach_of(current_user), unit))
 
 
 @bp.route("/units/<code>/organizers/appoint", methods=["POST"])
 def unit_appoint(code: str):
-    unit = unit_admin.managed_unit(reach_of(current_user), code)
+    within = reach_of(current_user)
+    unit = unit_admin.managed_unit(within, code)
     form, status = AppointForm(), 422
     if form.validate_on_submit():
         try:
             with write_transaction():
-                person = unit_admin.appoint_organizer(unit, form.phone.data)
+                person = unit_admin.appoint_organizer(within, unit, form.phone.data)
         except QuizError as error:
             status = _failed(form, error)
         else:
@@ -180,12 +182,13 @@ def unit_appoint(code: str):
 
 @bp.route("/units/<code>/organizers/new", methods=["POST"])
 def unit_new_organizer(code: str):
-    unit = unit_admin.managed_unit(reach_of(current_user), code)
+    within = reach_of(current_user)
+    unit = unit_admin.managed_unit(within, code)
     form, status = NewOrganizerForm(), 422
     if form.validate_on_submit():
         try:
             with write_transaction():
-                person = unit_admin.new_organizer(unit, name=form.name.data,
+                person = unit_admin.new_organizer(within, unit, name=form.name.data,
                                                   phone=form.phone.data,
                                                   password=form.password.data)
         except QuizError as error:

@@ -22,7 +22,6 @@ from ..models import Attempt, Campaign, PersonBest, Question, QuestionCounter, U
 from .periods import Period, campaign_days
 from .reach import Reach
 from .stats import Counts, FigureTree, UnitRow, figure_tree, sort_rows
-from .units import single_root
 
 #: Ten bands of ten points on a 100-point scale: 0–9, 10–19, ..., 90–100 (full marks go
 #: in the last band).
@@ -165,12 +164,8 @@ def wrong_most(campaign: Campaign, limit: int = WRONG_MOST) -> list[WrongQuestio
 
 
 def covers_campaign(reach: Reach) -> bool:
-    """Whether `reach` covers everyone who may take part: an admin, or an organizer of the
-    one top unit (with several trees, no organizer's unit holds them all)."""
-    if reach.is_everything:
-        return True
-    root = single_root()
-    return root is not None and reach.covers(root)
+    """Whether the questions block (per campaign, not per unit) may be shown."""
+    return reach.covers_every_unit()
 
 
 def comparison(campaign: Campaign, unit: Unit, reach: Reach, period: Period | None = None,

@@ -233,10 +233,13 @@ def board_unit(viewer: User | None, campaign: Campaign, code: str | None) -> Uni
 
 def board_for(viewer: User | None, campaign: Campaign, code: str | None = None,
               page: int = 1, per_page: int = PER_PAGE) -> Board:
-    """The board `viewer` asks for (?unit=CODE&page=N): any page for organizers and admins,
-    only the top (PARTICIPANT_TOP people) for a participant."""
+    """The board `viewer` asks for (?unit=CODE&page=N): any page of a board within reach for
+    organizers and admins, only the top (PARTICIPANT_TOP people) otherwise."""
     unit = board_unit(viewer, campaign, code)
-    if viewer.is_staff:
+    # Organizers page through the boards of units in reach; the whole campaign's board only
+    # when their reach holds the whole campaign. Otherwise they see its top, as everyone
+    # does: pages of it would show the people (and counts) of the units beyond their reach.
+    if viewer.is_staff and (unit is not None or reach_of(viewer).covers_every_unit()):
         return people_board(campaign, unit, page=page, per_page=per_page, viewer=viewer)
     return people_board(campaign, unit, page=1, per_page=min(per_page, PARTICIPANT_TOP),
                         viewer=viewer)

@@ -45,8 +45,9 @@ def parse_day(text: str | None, field_name: str) -> dt.date | None:
 
 
 def parse_period(campaign: Campaign, first: str | None, last: str | None) -> Period | None:
-    """The period named by two typed days (either may be left out: the campaign's first
-    or last day is meant); None when neither is given (the whole campaign)."""
+    """The period named by two typed days of the campaign (either may be left out: the
+    campaign's first or last day is meant); None when neither is given (the whole campaign).
+    """
     errors = {}
     days = {}
     for name, text in (("from", first), ("to", last)):
@@ -54,6 +55,15 @@ def parse_period(campaign: Campaign, first: str | None, last: str | None) -> Per
             days[name] = parse_day(text, name)
         except ValidationFailed as error:
             errors[name] = error
+            continue
+        day = days[name]
+        if day is not None and not campaign.starts_on <= day <= campaign.ends_on:
+            # A period is days of the campaign: beyond them there is nothing to count, and
+            # a range of decades would be a table of thousands of days.
+            errors[name] = ValidationFailed(
+                _l("%(day)s is outside the campaign, which runs from %(first)s to %(last)s.",
+                   day=day.isoformat(), first=campaign.starts_on.isoformat(),
+                   last=campaign.ends_on.isoformat()), field=name)
     if errors:
         raise InvalidFields(errors)
     if days["from"] is None and days["to"] is None:
@@ -64,12 +74,14 @@ def parse_period(campaign: Campaign, first: str | None, last: str | None) -> Per
     return period
 
 
-def this_week(campaign: Campaign, today: dt.date) -> Period:
-    """Monday to Sunday of `today`'s week, within the campaign's days."""
+def this_week(campaign: Campaign, today: dt.date) -> Period | None:
+    """Monday to Sunday of `today`'s week, within the campaign's days; None when today is
+    not a day of the campaign (before it or after it there is no "this week" to show)."""
+    if not campaign.starts_on <= today <= campaign.ends_on:
+        return None
     monday = today - dt.timedelta(days=today.weekday())
-    first = min(max(monday, campaign.starts_on), campaign.ends_on)
-    last = max(min(monday + dt.timedelta(days=6), campaign.ends_on), first)
-    return Period(first, last)
+    return Period(max(monday, campaign.starts_on),
+                  min(monday + dt.timedelta(days=6), campaign.ends_on))
 
 
 def campaign_days(campaign: Campaign, today: dt.date, period: Period | None = None

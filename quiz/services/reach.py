@@ -48,6 +48,15 @@ class Reach:
             return False
         return self.is_everything or unit.path.startswith(self.path)
 
+    def covers_every_unit(self) -> bool:
+        """Whether reach holds everyone who may take part: an admin, or an organizer of the
+        one top unit (with several trees, no organizer's unit holds them all). Figures
+        that are not per unit (a question's, a campaign's whole board) need this."""
+        if self.is_everything:
+            return True
+        root = single_root()
+        return root is not None and self.covers(root)
+
     def covers_user(self, user: User) -> bool:
         """Whether a person (by the unit they belong to) lies within reach."""
         return self.covers(user.unit)

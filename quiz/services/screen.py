@@ -14,11 +14,12 @@ import sqlalchemy as sa
 
 from .. import caching
 from ..extensions import db
-from ..models import Campaign, Role, Unit, User
+from ..models import Campaign, Unit, User
 from ..timeutil import isoformat_utc, to_local
 from .campaigns import get_campaign
 from .errors import Forbidden, NotFound
 from .leaderboard import people_board
+from .reach import reach_of
 from .stats import ZERO, Counts, UnitRow, figure_tree, sort_rows
 from .units import single_root
 
@@ -38,12 +39,7 @@ def may_switch(user: User | None) -> bool:
     of a unit below would publish figures of units beyond their reach."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_enabled:
         return False
-    if user.role == Role.admin.value:
-        return True
-    if user.role != Role.organizer.value:
-        return False
-    root = single_root()
-    return root is not None and user.unit_id == root.id
+    return user.is_staff and reach_of(user).covers_every_unit()
 
 
 def set_screen(campaign: Campaign, on: bool, *, by: User | None) -> Campaign:

@@ -290,8 +290,14 @@ def _expire_units() -> None:
 
 # Organizers ---------------------------------------------------------------------------------
 
-def appoint_organizer(unit: Unit, phone: str) -> User:
-    """Make a person of `unit` or a unit below it an organizer of their own unit.
+_NOT_OWN_UNIT = _l("Organizers appoint the organizers of the units below their own; the "
+                   "organizers of your own unit are appointed by whoever manages the unit "
+                   "above it.")
+
+
+def appoint_organizer(reach: Reach, unit: Unit, phone: str) -> User:
+    """Make a person of `unit` or a unit below it an organizer of their own unit; an
+    organizer appoints only below their own unit (a peer would share their reach).
 
     Admins are made with `flask create-user`, never from the console.
     """
@@ -300,6 +306,8 @@ def appoint_organizer(unit: Unit, phone: str) -> User:
     if person is None or not person.unit.path.startswith(unit.path):
         raise NotFound(_l("Nobody with this number belongs to this unit or a unit below it."),
                        field="phone")
+    if not reach.is_everything and person.unit_id == reach.home_id:
+        raise ValidationFailed(_NOT_OWN_UNIT, field="phone")
     if person.role == Role.admin.value:
         raise ValidationFailed(_l("This person is an admin already."), field="phone")
     if person.role == Role.organizer.value:
@@ -309,6 +317,9 @@ def appoint_organizer(unit: Unit, phone: str) -> User:
     return person
 
 
-def new_organizer(unit: Unit, *, name: str, phone: str, password: str) -> User:
-    """A new organizer account of `unit` (the account service checks every field)."""
+def new_organizer(reach: Reach, unit: Unit, *, name: str, phone: str, password: str) -> User:
+    """A new organizer account of `unit`, below the organizer's own unit (the account
+    service checks every field)."""
+    if is_own_unit(reach, unit):
+        raise ValidationFailed(_NOT_OWN_UNIT, field="phone")
     return accounts.register(name, phone, password, unit.code, role=Role.organizer)

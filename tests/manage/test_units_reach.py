@@ -114,14 +114,17 @@ def test_changes_to_a_unit_below_a_by_role(app, units_world, who, db):
         "/manage/units/A2/restore": {},
         "/manage/units/A/organizers/appoint": {"phone": participant.phone, "role": "admin"},
     }
+    #: A's organizer appoints below A only: a person of A would be a peer.
+    appoint = {**CHANGE, "organizer_a": 422}
     for url, fields in posts.items():
-        _check(client.post(url, data={"csrf_token": token, **fields}), CHANGE[who], who, url)
+        expected = (appoint if url.endswith("/appoint") else CHANGE)[who]
+        _check(client.post(url, data={"csrf_token": token, **fields}), expected, who, url)
     changed = who in REACHING_A
     assert (_unit(db, "A1x") is not None) == changed
     assert (_unit(db, "A1").name == "东街") == changed
     assert _unit(db, "A1").is_retired == changed and _unit(db, "A2").is_retired != changed
     role = db.session.get(User, participant.id).role
-    assert role == ("organizer" if changed else "participant")  # never admin from here
+    assert role == ("organizer" if who in {"organizer_p", "admin"} else "participant")
     new = db.session.scalar(sa.select(User).where(User.phone == "13800001111"))
     assert (new is not None and new.role == "organizer") == changed
 

@@ -213,3 +213,21 @@ def test_names_are_masked(name, masked):
 ])
 def test_mobile_numbers_are_masked(phone, masked):
     assert leaderboard.mask_phone(phone) == masked
+
+
+def test_an_organizer_below_the_top_sees_only_the_top_of_the_whole_board(
+        make_user, make_quiz, clock, tree):
+    quiz = make_quiz(attempts_per_day=5)
+    for n in range(14):
+        finish(make_user(unit=tree["a" if n % 2 else "b"], name=f"人{n:02d}"), quiz, clock,
+               100 + n)
+    county = make_user(unit=tree["county"], role=Role.organizer)
+    town = make_user(unit=tree["b"], role=Role.organizer)
+    campaign = quiz.campaign
+    full = leaderboard.board_for(county, campaign, None, page=2, per_page=10)
+    assert full.page == 2 and len(full.rows) == 4  # the county holds everyone: every page
+    top = leaderboard.board_for(town, campaign, None, page=2, per_page=10)
+    assert top.page == 1 and len(top.rows) == leaderboard.PARTICIPANT_TOP
+    assert all(row.masked for row in top.rows if row.unit_code == "C-A")  # beyond reach
+    own = leaderboard.board_for(town, campaign, "C-B", page=1, per_page=5)
+    assert own.total == 7 and len(own.rows) == 5 and not any(row.masked for row in own.rows)

@@ -143,5 +143,57 @@ def test_this_week_is_monday_to_sunday_within_the_campaign(world):
                                                                dt.date(2026, 6, 21))
     assert this_week(campaign, dt.date(2026, 6, 30)) == Period(dt.date(2026, 6, 29),
                                                                dt.date(2026, 6, 30))
-    assert this_week(campaign, dt.date(2026, 7, 20)) == Period(dt.date(2026, 6, 30),
-                                                               dt.date(2026, 6, 30))
+    assert this_week(campaign, dt.date(2026, 7, 20)) is None  # after the campaign
+    assert this_week(campaign, dt.date(2026, 5, 31)) is None
+
+
+@pytest.mark.parametrize(("first", "last", "field"), [
+    ("1990-01-01", "2026-06-10", "from"), ("2026-06-10", "2049-12-31", "to"),
+    ("2026-05-31", "", "from"), ("", "2026-07-01", "to"),
+])
+def test_a_period_is_days_of_the_campaign(world, first, last, field):
+    with pytest.raises(ValidationFailed) as caught:  # InvalidFields is one
+        parse_period(world["campaign"], first, last)
+    assert caught.value.field == field
+    assert "2026-06-01" in str(caught.value.message) and "2026-06-30" in str(
+        caught.value.message)
+    assert parse_period(world["campaign"], "2026-06-01", "2026-06-30") == Period(
+        dt.date(2026, 6, 1), dt.date(2026, 6, 30))
+
+
+def test_an_attempt_after_midnight_in_shanghai_counts_on_the_next_day(
+        db, make_unit, make_user, make_quiz, clock):
+    from tests.figures import start, submit  # noqa: F401  (the same helpers as the world)
+    from tests.helpers import correct_answers
+
+    quiz = make_quiz()
+    unit = make_unit("夜班车间", code="N", kind="enterprise", headcount=1)
+    user = make_user(unit=unit)
+    clock.set(dt.datetime(2026, 6, 10, 16, 30))  # 00:30 on 11 June in Shanghai
+    attempt = start(user, quiz, clock)
+    clock.advance(60)
+    submit(user, attempt, clock, correct_answers(attempt))
+    eleventh = Period(dt.date(2026, 6, 11), dt.date(2026, 6, 11))
+    tenth = Period(dt.date(2026, 6, 10), dt.date(2026, 6, 10))
+    tree = stats.figure_tree(quiz.campaign, unit, eleventh, daily=True)
+    assert tree.total.period.attempts == 1 and list(tree.daily()) == [dt.date(2026, 6, 11)]
+    assert stats.figure_tree(quiz.campaign, unit, tenth).total.period.attempts == 0
+
+
+def test_a_moved_unit_takes_its_past_figures_to_its_new_parent(world, make_user):
+    from quiz.db import write_transaction
+    from quiz.models import Role
+    from quiz.services import unit_admin
+    from quiz.services.reach import reach_of
+
+    v3, t1, t2 = (world["units"][code] for code in ("V3", "T1", "T2"))
+    before = _tree(world)
+    admin = make_user(unit=world["units"]["C"], role=Role.admin)
+    with write_transaction():
+        unit_admin.move_unit(reach_of(admin), v3, "T1")
+    after = _tree(world)
+    moved = before.rows[v3.id].total
+    assert after.rows[v3.id].total == moved  # the unit keeps its own figures
+    assert after.rows[t1.id].total.attempts == before.rows[t1.id].total.attempts + moved.attempts
+    assert after.rows[t2.id].total.attempts == before.rows[t2.id].total.attempts - moved.attempts
+    assert after.total.total == before.total.total  # the county's are unchanged

@@ -11,7 +11,13 @@ import sqlalchemy as sa
 from quiz.db import write_transaction
 from quiz.models import Role, Unit, User
 from quiz.services import accounts, unit_admin, unit_uploads, units
-from quiz.services.errors import InvalidFields, NotFound, QuizError, UnknownUnit
+from quiz.services.errors import (
+    InvalidFields,
+    NotFound,
+    QuizError,
+    UnknownUnit,
+    ValidationFailed,
+)
 from quiz.services.reach import reach_of
 from tests.services.test_unit_import import csv_file
 
@@ -182,23 +188,35 @@ def test_registration_refuses_a_retired_unit_and_no_longer_offers_it(db, tree, m
 
 def test_an_organizer_appoints_people_of_their_subtree_only(db, tree, make_user):
     below, beside = make_user(unit=tree["A1"]), make_user(unit=tree["B"])
-    person = write(unit_admin.appoint_organizer, tree["A"], f"+86 {below.phone}")
+    peer = make_user(unit=tree["A"])
+    within = reach_of(tree["org_a"])
+    person = write(unit_admin.appoint_organizer, within, tree["A"], f"+86 {below.phone}")
     assert person.role == "organizer" and person.unit_id == tree["A1"].id
     with pytest.raises(NotFound):
-        write(unit_admin.appoint_organizer, tree["A"], beside.phone)
-    with pytest.raises(QuizError):
-        write(unit_admin.appoint_organizer, tree["A"], tree["admin"].phone)  # no demotion
+        write(unit_admin.appoint_organizer, within, tree["A"], beside.phone)
+    with pytest.raises(QuizError):  # no demotion
+        write(unit_admin.appoint_organizer, within, tree["A"], tree["admin"].phone)
+    with pytest.raises(ValidationFailed) as error:  # a peer would share their reach
+        write(unit_admin.appoint_organizer, within, tree["A"], peer.phone)
+    assert "above" in str(error.value.message) or "上级" in str(error.value.message)
     assert db.session.get(User, beside.id).role == "participant"
+    assert db.session.get(User, peer.id).role == "participant"
+    admin = reach_of(tree["admin"])  # an admin may appoint at any unit
+    assert write(unit_admin.appoint_organizer, admin, tree["A"], peer.phone).role == "organizer"
 
 
 def test_a_new_organizer_account_belongs_to_the_unit(db, tree):
-    user = write(unit_admin.new_organizer, tree["A1"], name="赵六", phone="13800001111",
-                 password="secret123")
+    within = reach_of(tree["admin"])
+    user = write(unit_admin.new_organizer, within, tree["A1"], name="赵六",
+                 phone="13800001111", password="secret123")
     assert (user.role, user.unit_id) == ("organizer", tree["A1"].id)
     with pytest.raises(InvalidFields) as error:
-        write(unit_admin.new_organizer, tree["A1"], name="", phone="13800001111",
+        write(unit_admin.new_organizer, within, tree["A1"], name="", phone="13800001111",
               password="123")
     assert set(field_errors(error.value)) == {"name", "phone", "password"}
+    with pytest.raises(ValidationFailed):  # not at the organizer's own unit
+        write(unit_admin.new_organizer, reach_of(tree["org_a"]), tree["A"], name="钱七",
+              phone="13800002222", password="secret123")
 
 
 def hold(user, data: bytes, name: str = "units.csv"):
