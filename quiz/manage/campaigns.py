@@ -6,11 +6,9 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
-from ..clock import now
-from ..services import campaigns, periods, reach, stats
-from ..timeutil import local_date
+from ..services import campaigns, reach, stats
 from . import bp
-from .common import requested_period
+from .common import figures_scope
 
 
 @bp.route("/campaigns")
@@ -21,26 +19,19 @@ def campaign_list():
 
 @bp.route("/campaigns/<slug>/units")
 def unit_board(slug: str):
-    campaign = campaigns.get_campaign(slug)
-    within = reach.require_staff(current_user)
-    unit = within.unit_by_code(request.args.get("unit"))
-    today = local_date(now(), campaign.timezone)
-    period, period_errors = requested_period(campaign)
-    tree = stats.figure_tree(campaign, unit, period)
+    scope = figures_scope(slug)
+    tree = stats.figure_tree(scope.campaign, scope.unit, scope.period)
     sort = request.args.get("sort", "participation_rate")
     if sort not in stats.SORT_KEYS:
         sort = "participation_rate"
     ascending = request.args.get("order") == "asc"
-    rows = tree.children()
+    absent = [row for row in tree.children()
+              if row.has_no_participant and not row.unit.is_retired]
     only_absent = request.args.get("absent") == "1"
-    if only_absent:
-        rows = [row for row in rows if row.has_no_participant and not row.unit.is_retired]
-    rows = stats.sort_rows(rows, sort, descending=not ascending,
+    rows = stats.sort_rows(absent if only_absent else tree.children(), sort,
+                           descending=not ascending,
                            use_period=request.args.get("by") == "period")
     return render_template(
-        "manage/campaigns/units.html", campaign=campaign, unit=unit, tree=tree, rows=rows,
-        trail=within.trail(unit), sort=sort, ascending=ascending, only_absent=only_absent,
-        period=period, period_errors=period_errors, week=periods.this_week(campaign, today),
-        args=request.args, sort_keys=stats.SORT_KEYS,
-        absent_count=sum(1 for row in tree.children()
-                         if row.has_no_participant and not row.unit.is_retired))
+        "manage/campaigns/units.html", tree=tree, rows=rows, sort=sort, ascending=ascending,
+        only_absent=only_absent, sort_keys=stats.SORT_KEYS, absent_count=len(absent),
+        **scope.context())

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from io import BytesIO
 from urllib.parse import quote
 
 from flask import abort, redirect, request, send_file, url_for
 from flask_login import current_user
 
+from ..clock import now
 from ..forms import current_path
-from ..services import periods
+from ..services import campaigns, periods, reach
 from ..services.errors import InvalidFields, ValidationFailed
+from ..timeutil import local_date
 from . import bp
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,6 +44,38 @@ def download(data, mimetype: str, filename: str, ascii_name: str):
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(filename)}')
     return response
+
+
+@dataclass
+class FiguresScope:
+    """What a figures page asks for: the campaign, the unit (within the viewer's reach),
+    the period (and what was mistyped of it), and the campaign's today and this week."""
+
+    campaign: object
+    within: object
+    unit: object
+    today: object
+    period: object
+    period_errors: dict
+    week: object
+
+    def context(self) -> dict:
+        """The template variables every figures page uses."""
+        return {"campaign": self.campaign, "unit": self.unit, "period": self.period,
+                "period_errors": self.period_errors, "week": self.week,
+                "trail": self.within.trail(self.unit), "args": request.args}
+
+
+def figures_scope(slug: str) -> FiguresScope:
+    """The scope of a figures page (?unit=&from=&to=); 404 for a campaign or a unit that is
+    not (within reach), 403 for someone who is not staff."""
+    campaign = campaigns.get_campaign(slug)
+    within = reach.require_staff(current_user)
+    unit = within.unit_by_code(request.args.get("unit"))
+    today = local_date(now(), campaign.timezone)
+    period, errors = requested_period(campaign)
+    return FiguresScope(campaign, within, unit, today, period, errors,
+                        periods.this_week(campaign, today))
 
 
 def requested_period(campaign):

@@ -4,32 +4,23 @@ over them by static/js/dashboard.js (the page works without it)."""
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from ..clock import now
 from ..formatting import FIGURE_LABELS
-from ..services import campaigns, periods, reach
 from ..services import dashboard as service
-from ..timeutil import local_date
 from . import bp
-from .common import requested_period
+from .common import figures_scope
 
 
 @bp.route("/campaigns/<slug>/dashboard")
 def dashboard(slug: str):
-    campaign = campaigns.get_campaign(slug)
-    within = reach.require_staff(current_user)
-    unit = within.unit_by_code(request.args.get("unit"))
-    today = local_date(now(), campaign.timezone)
-    period, period_errors = requested_period(campaign)
-    board = service.dashboard(campaign, unit, within, today, period)
-    return render_template(
-        "manage/dashboard/dashboard.html", campaign=campaign, unit=unit, board=board,
-        trail=within.trail(unit), period=period, period_errors=period_errors,
-        week=periods.this_week(campaign, today), args=request.args,
-        charts=_charts(board), wrong_most=service.WRONG_MOST)
+    scope = figures_scope(slug)
+    board = service.dashboard(scope.campaign, scope.unit, scope.within, scope.today,
+                              scope.period)
+    return render_template("manage/dashboard/dashboard.html", board=board,
+                           charts=_charts(board), wrong_most=service.WRONG_MOST,
+                           **scope.context())
 
 
 def _charts(board: service.Dashboard) -> dict:

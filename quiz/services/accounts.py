@@ -15,9 +15,9 @@ from .errors import (
     BadCredentials,
     InvalidFields,
     PhoneTaken,
-    QuizError,
     UnknownUnit,
     ValidationFailed,
+    check_fields,
 )
 from .text import clean_name
 from .units import unit_by_code
@@ -101,12 +101,7 @@ def register(name: str, phone: str, password: str, unit_code: str,
     checks = (("name", lambda: validate_name(name)), ("phone", lambda: validate_phone(phone)),
               ("password", lambda: validate_password(password)),
               ("unit_code", lambda: find_unit(unit_code)))
-    values, errors = {}, {}
-    for field, check in checks:
-        try:
-            values[field] = check()
-        except QuizError as error:
-            errors[error.field or field] = error
+    values, errors = check_fields(checks)
     if "phone" in values and db.session.scalar(
             sa.select(User.id).where(User.phone == values["phone"])) is not None:
         errors["phone"] = PhoneTaken(field="phone")

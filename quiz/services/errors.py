@@ -40,6 +40,18 @@ class InvalidFields(ValidationFailed):
         self.errors = errors
 
 
+def check_fields(checks) -> tuple[dict, dict]:
+    """Run each (field, check) of a form's fields: ({field: value} of those that passed,
+    {field: error} of those that failed), so that every bad field is named at once."""
+    values, errors = {}, {}
+    for field, check in checks:
+        try:
+            values[field] = check()
+        except QuizError as error:
+            errors[error.field or field] = error
+    return values, errors
+
+
 class NotFound(QuizError):
     code = "not_found"
     status = 404

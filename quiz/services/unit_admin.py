@@ -21,7 +21,13 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import Role, Unit, UnitKind, User
 from . import accounts
-from .errors import ConcurrentChange, InvalidFields, NotFound, QuizError, ValidationFailed
+from .errors import (
+    ConcurrentChange,
+    InvalidFields,
+    NotFound,
+    ValidationFailed,
+    check_fields,
+)
 from .reach import Reach
 from .text import clean_name
 from .unit_files import MAX_DEPTH, MAX_HEADCOUNT, UnitFile, UnitRow, parse_headcount
@@ -137,13 +143,8 @@ def parse_headcount_field(text: str | None, field: str = "headcount") -> int:
 
 
 def _checked(checks) -> dict:
-    """Run each (field, check) and collect every error: InvalidFields names all of them."""
-    values, errors = {}, {}
-    for field, check in checks:
-        try:
-            values[field] = check()
-        except QuizError as error:
-            errors[error.field or field] = error
+    """Run each (field, check): the values, or InvalidFields naming every bad field."""
+    values, errors = check_fields(checks)
     if errors:
         raise InvalidFields(errors)
     return values
