@@ -175,7 +175,8 @@ def stats_paths() -> dict:
         {"name": "by", "in": "query", "required": False, "schema": o._str(enum=["period"]),
          "description": "Sort by the period's figures instead of the totals."},
         {"name": "absent", "in": "query", "required": False, "schema": o._str(enum=["1"]),
-         "description": "Only the units where no one has taken part (not retired ones)."},
+         "description": "Instead of the children: every unit below, at any depth, where "
+                        "no one has taken part yet (not retired ones)."},
     ]
     return {
         "/campaigns/{slug}/leaderboard/people": _people_path(),

@@ -45,8 +45,8 @@ def unit_leaderboard(slug: str):
     ascending = request.args.get("order", "desc") == "asc"
     tree = stats.figure_tree(campaign, unit, period)
     rows = tree.children()
-    if request.args.get("absent") in ("1", "true"):
-        rows = [row for row in rows if row.has_no_participant and not row.unit.is_retired]
+    if request.args.get("absent") in ("1", "true"):  # whom to call: at every level below
+        rows = tree.without_participants(below=True)
     rows = stats.sort_rows(rows, sort, descending=not ascending,
                            use_period=request.args.get("by") == "period")
     return jsonify({

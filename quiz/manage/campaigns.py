@@ -25,8 +25,8 @@ def unit_board(slug: str):
     if sort not in stats.SORT_KEYS:
         sort = "participation_rate"
     ascending = request.args.get("order") == "asc"
-    absent = [row for row in tree.children()
-              if row.has_no_participant and not row.unit.is_retired]
+    # Whom to call today: every unit below, at any depth, where no one has taken part.
+    absent = tree.without_participants(below=True)
     only_absent = request.args.get("absent") == "1"
     rows = stats.sort_rows(absent if only_absent else tree.children(), sort,
                            descending=not ascending,

@@ -158,10 +158,12 @@ class FigureTree:
             yield row
             stack.extend(reversed(row.child_ids))
 
-    def without_participants(self) -> list[UnitRow]:
-        """Units (not retired) where no one has taken part yet: whom to call today."""
+    def without_participants(self, below: bool = False) -> list[UnitRow]:
+        """Units (not retired) where no one has taken part yet, in tree order: whom to call
+        today. `below`: those below the top only (the top's own row left out)."""
         return [row for row in self.in_tree_order()
-                if row.has_no_participant and not row.unit.is_retired]
+                if row.has_no_participant and not row.unit.is_retired
+                and not (below and row.unit.id == self.top.id)]
 
     def daily(self, unit: Unit | None = None) -> dict[dt.date, Counts]:
         """{day: figures} of a unit's subtree (the top's by default), days with any."""

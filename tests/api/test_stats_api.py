@@ -39,6 +39,8 @@ def test_the_unit_leaderboard_ranks_the_children_by_a_figure(county_api, world):
 def test_the_leaderboard_of_units_without_participants(county_api):
     data = _get(county_api, "leaderboard/units", "unit=T2&absent=1").json
     assert [row["code"] for row in data["units"]] == ["E"]
+    data = _get(county_api, "leaderboard/units", "absent=1").json  # at every level below
+    assert [row["code"] for row in data["units"]] == ["E", "V2"]  # sorted: by rate, then code
 
 
 def test_every_figure_agrees_with_a_recount_of_the_attempts(county_api, world):

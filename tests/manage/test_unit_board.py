@@ -78,6 +78,10 @@ def test_units_without_participants_are_red_and_can_be_listed_alone(board):
     assert _rows(html) == ["河山镇（合计）", "河口村", "河山化工", "旧林场"]
     absent = [r for r in html.split("<tr")[1:] if 'class="absent"' in r[:20]]
     assert len(absent) == 1 and "河山化工" in absent[0]
+    county = visit(None, query="&absent=1").get_data(as_text=True)
+    # every level below, by rate (none without a headcount: last)
+    assert _rows(county) == ["平安县（合计）", "河山化工", "西街社区"]
+    assert "城关镇" in county.split("西街社区", 1)[1][:200]  # each with its parent named
     only = visit("T2", query="&absent=1").get_data(as_text=True)
     assert _rows(only) == ["河山镇（合计）", "河山化工"]  # the retired unit is nobody to call
 
