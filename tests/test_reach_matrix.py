@@ -97,6 +97,15 @@ def test_changes_to_banks_by_role(app, world, who):
         assert world["question"].is_active
 
 
+def _bearer(client, world, who) -> dict:
+    """The API's Authorization header for `who` (none for a visitor)."""
+    if who == "visitor":
+        return {}
+    token = client.post("/api/v1/auth/login", json={
+        "phone": world["people"][who].phone, "password": "secret123"}).json["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
 #: The statistics API for ?unit=CODE: (code: {person: status}).
 STATS_STATUS = {
     "A": {"visitor": 401, "participant": 403, "organizer_a": 200, "organizer_b": 404,
@@ -115,11 +124,7 @@ STATS_STATUS = {
 @pytest.mark.parametrize("who", PEOPLE)
 def test_the_statistics_api_by_role_and_unit(app, world, who):
     client = app.test_client()
-    headers = {}
-    if who != "visitor":
-        token = client.post("/api/v1/auth/login", json={
-            "phone": world["people"][who].phone, "password": "secret123"}).json["token"]
-        headers = {"Authorization": f"Bearer {token}"}
+    headers = _bearer(client, world, who)
     slug = world["quiz"].campaign.slug
     for code, statuses in STATS_STATUS.items():
         response = client.get(f"/api/v1/campaigns/{slug}/stats?unit={code}", headers=headers)
@@ -188,11 +193,7 @@ def test_every_figures_page_and_export_by_role_and_unit(app, world, who):
 @pytest.mark.parametrize("who", PEOPLE)
 def test_every_figures_api_by_role_and_unit(app, world, who):
     client = app.test_client()
-    headers = {}
-    if who != "visitor":
-        token = client.post("/api/v1/auth/login", json={
-            "phone": world["people"][who].phone, "password": "secret123"}).json["token"]
-        headers = {"Authorization": f"Bearer {token}"}
+    headers = _bearer(client, world, who)
     slug = world["quiz"].campaign.slug
     for path in ("leaderboard/units", "stats/daily"):
         for code, statuses in STATS_STATUS.items():

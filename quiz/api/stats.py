@@ -44,11 +44,9 @@ def unit_leaderboard(slug: str):
     sort = request.args.get("sort", "participation_rate")
     ascending = request.args.get("order", "desc") == "asc"
     tree = stats.figure_tree(campaign, unit, period)
-    rows = tree.children()
-    if request.args.get("absent") in ("1", "true"):  # whom to call: at every level below
-        rows = tree.without_participants(below=True)
-    rows = stats.sort_rows(rows, sort, descending=not ascending,
-                           use_period=request.args.get("by") == "period")
+    rows = stats.rank_units(tree, sort, descending=not ascending,
+                            only_absent=request.args.get("absent") in stats.YES,
+                            by_period=request.args.get("by") == "period")
     return jsonify({
         "campaign": campaign.slug, "period": _period_json(period), "sort": sort,
         "order": "asc" if ascending else "desc", "unit": tree.total.as_dict(),

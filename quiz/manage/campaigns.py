@@ -21,17 +21,15 @@ def campaign_list():
 def unit_board(slug: str):
     scope = figures_scope(slug)
     tree = stats.figure_tree(scope.campaign, scope.unit, scope.period)
-    sort = request.args.get("sort", "participation_rate")
-    if sort not in stats.SORT_KEYS:
+    sort = request.args.get("sort")
+    if sort not in stats.SORT_KEYS:  # a page falls back to the rate; the API says 422
         sort = "participation_rate"
     ascending = request.args.get("order") == "asc"
-    # Whom to call today: every unit below, at any depth, where no one has taken part.
-    absent = tree.without_participants(below=True)
-    only_absent = request.args.get("absent") == "1"
-    rows = stats.sort_rows(absent if only_absent else tree.children(), sort,
-                           descending=not ascending,
-                           use_period=request.args.get("by") == "period")
+    only_absent = request.args.get("absent") in stats.YES
+    rows = stats.rank_units(tree, sort, descending=not ascending, only_absent=only_absent,
+                            by_period=request.args.get("by") == "period")
+    absent_count = len(rows) if only_absent else len(tree.without_participants(below=True))
     return render_template(
         "manage/campaigns/units.html", tree=tree, rows=rows, sort=sort, ascending=ascending,
-        only_absent=only_absent, sort_keys=stats.SORT_KEYS, absent_count=len(absent),
+        only_absent=only_absent, sort_keys=stats.SORT_KEYS, absent_count=absent_count,
         **scope.context())

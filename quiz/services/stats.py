@@ -99,6 +99,9 @@ def day_dict(counts: Counts) -> dict:
     del data["headcount"], data["participation_rate"]
     return data
 
+#: How a query argument says yes (?absent=1).
+YES = ("1", "true")
+
 #: The figures a table of units can be sorted by (the API and the pages use these names).
 SORT_KEYS = ("headcount", "participants", "participation_rate", "attempts",
              "attempts_per_person", "average_score", "correct_rate", "passed_people")
@@ -329,6 +332,15 @@ def _recounted_daily(campaign: Campaign, top: Unit, period: Period | None
     for row in db.session.execute(query):
         result[row[0]][row[1]] = Counts(0, *(int(v) for v in row[2:]))
     return dict(result)
+
+
+def rank_units(tree: FigureTree, sort: str = "participation_rate", descending: bool = True,
+               only_absent: bool = False, by_period: bool = False) -> list[UnitRow]:
+    """The unit leaderboard's rows: the top's children, or with `only_absent` every unit
+    below at any depth where no one has taken part (whom to call today), sorted by one
+    figure (of the period with `by_period`)."""
+    rows = tree.without_participants(below=True) if only_absent else tree.children()
+    return sort_rows(rows, sort, descending=descending, use_period=by_period)
 
 
 def sort_rows(rows: list[UnitRow], key: str, descending: bool = True,
