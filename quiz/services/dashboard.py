@@ -22,6 +22,7 @@ from ..models import Attempt, Campaign, PersonBest, Question, QuestionCounter, U
 from .periods import Period, campaign_days
 from .reach import Reach
 from .stats import Counts, FigureTree, UnitRow, figure_tree, sort_rows
+from .units import in_subtree
 
 #: Ten bands of ten points on a 100-point scale: 0–9, 10–19, ..., 90–100 (full marks go
 #: in the last band).
@@ -128,8 +129,7 @@ def score_bands(campaign: Campaign, top: Unit) -> list[ScoreBand]:
         .join(Attempt, Attempt.id == PersonBest.attempt_id)
         .where(PersonBest.campaign_id == campaign.id, Attempt.max_score > 0,
                PersonBest.unit_id.in_(
-                   sa.select(Unit.id).where(sa.func.substr(Unit.path, 1, len(top.path))
-                                            == top.path)))
+                   sa.select(Unit.id).where(in_subtree(Unit.path, top.path))))
         .subquery()
     )
     counted = dict(db.session.execute(

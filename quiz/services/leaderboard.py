@@ -27,6 +27,7 @@ from ..timeutil import isoformat_utc, to_local
 from . import ranking
 from .errors import NotFound, Unauthorized
 from .reach import Reach, reach_of
+from .units import in_subtree
 
 #: People per page in the console and the API.
 PER_PAGE = 50
@@ -135,11 +136,6 @@ class Board:
         return max(1, -(-self.total // self.per_page))
 
 
-def _in_subtree(path_column, unit: Unit):
-    # A prefix test on the materialised path, as ranking.rank makes it.
-    return sa.func.substr(path_column, 1, len(unit.path)) == unit.path
-
-
 def _row(rank: int, best: PersonBest, person: User, counted: Unit, max_score: int,
          campaign: Campaign, viewer: User | None, within: Reach) -> BoardRow:
     is_viewer = viewer is not None and viewer.id == person.id
@@ -163,7 +159,7 @@ def people_board(campaign: Campaign, unit: Unit | None = None, *, page: int = 1,
     counted = aliased(Unit)
     where = [PersonBest.campaign_id == campaign.id]
     if unit is not None:
-        where.append(_in_subtree(counted.path, unit))
+        where.append(in_subtree(counted.path, unit.path))
     total = db.session.scalar(
         sa.select(sa.func.count()).select_from(PersonBest)
         .join(counted, counted.id == PersonBest.unit_id).where(*where))

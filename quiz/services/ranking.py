@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import Attempt, PersonBest, Unit
+from .units import in_subtree
 
 
 def ranking_key(score: int, duration_seconds: int, finished_at, attempt_id: str) -> tuple:
@@ -47,6 +48,6 @@ def rank(row: PersonBest, unit: Unit | None = None) -> tuple[int, int]:
         PersonBest.campaign_id == row.campaign_id)
     if unit is not None:
         query = query.join(Unit, Unit.id == PersonBest.unit_id).where(
-            sa.func.substr(Unit.path, 1, len(unit.path)) == unit.path)
+            in_subtree(Unit.path, unit.path))
     ahead = db.session.scalar(query.where(better_than(PersonBest, row)))
     return ahead + 1, db.session.scalar(query)

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import db
 from ..models import Role, Unit, User
 from .errors import Forbidden, NotFound, ValidationFailed
-from .units import single_root, unit_by_code
+from .units import in_subtree, single_root, unit_by_code
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Reach:
             return sa.true()
         if self.is_nothing:
             return sa.false()
-        return sa.func.substr(path_column, 1, len(self.path)) == self.path
+        return in_subtree(path_column, self.path)
 
     def require(self, unit: Unit | None, field: str | None = None) -> Unit:
         """`unit` if within reach; NotFound (404) otherwise, as for a unit that is not."""

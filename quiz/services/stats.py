@@ -41,6 +41,7 @@ from ..models import (
 from .counters import FINISHED
 from .errors import ValidationFailed
 from .periods import Period
+from .units import in_subtree
 
 #: Counter columns read as they are kept (participants come with them, per unit).
 _KEPT = ("participants", "attempts", "answers", "correct_answers", "score_sum")
@@ -184,7 +185,7 @@ def figure_tree(campaign: Campaign, top: Unit, period: Period | None = None, *,
     units' own figures are counted from the finished attempts instead (what `reconcile`
     checks the kept ones against); everything else is the same code.
     """
-    units = list(db.session.scalars(sa.select(Unit).where(_in_subtree(Unit.path, top))))
+    units = list(db.session.scalars(sa.select(Unit).where(in_subtree(Unit.path, top.path))))
     by_id = {unit.id: unit for unit in units}
     if recount:
         own = _recounted(campaign, top, None)
@@ -224,14 +225,8 @@ def figure_tree(campaign: Campaign, top: Unit, period: Period | None = None, *,
     return FigureTree(campaign, top, period, rows, days)
 
 
-def _in_subtree(path_column, top: Unit):
-    # A prefix test on the materialised path; substr rather than LIKE, whose wildcards
-    # would need escaping.
-    return sa.func.substr(path_column, 1, len(top.path)) == top.path
-
-
 def _units_below(top: Unit):
-    return sa.select(Unit.id).where(_in_subtree(Unit.path, top))
+    return sa.select(Unit.id).where(in_subtree(Unit.path, top.path))
 
 
 def _own_totals(campaign: Campaign, top: Unit) -> dict[int, Counts]:

@@ -36,6 +36,13 @@ def create_unit(code: str, name: str, kind: str, parent: Unit | None = None,
     return unit
 
 
+def in_subtree(path_column, path: str):
+    """SQL: the unit whose materialised path is `path_column` lies in the subtree whose
+    top has `path` ("/1/4/": unit 4 and everything below it). A prefix test; substr rather
+    than LIKE, whose wildcards would need escaping."""
+    return sa.func.substr(path_column, 1, len(path)) == path
+
+
 def all_units() -> list[Unit]:
     """Every unit, parents before children (ordered by path, then code)."""
     return list(db.session.scalars(sa.select(Unit).order_by(Unit.path)))
