@@ -100,7 +100,9 @@ def reconcile_command(slug: str | None, fix: bool):
     if not differences and not figure_differences:
         click.echo("Counters agree with the attempts.")
         return
-    codes = dict(db.session.execute(sa.select(Unit.id, Unit.code)).all())
+    codes, paths = {}, {}
+    for unit_id, code, path in db.session.execute(sa.select(Unit.id, Unit.code, Unit.path)):
+        codes[unit_id], paths[unit_id] = code, path
     slugs = dict(db.session.execute(sa.select(Campaign.id, Campaign.slug)).all())
     click.echo(f"{'campaign':<24} {'unit':<16} {'day':<10} {'figure':<16} {'kept':>8} "
                f"{'counted':>8}")
@@ -109,6 +111,8 @@ def reconcile_command(slug: str | None, fix: bool):
                    f"{diff.kept!s:>8} {diff.counted!s:>8}")
     for diff in differences:
         unit = codes.get(diff.unit_id, diff.unit_id)
+        if diff.unit_path and diff.unit_path != paths.get(diff.unit_id):
+            unit = f"{unit}@{diff.unit_path}"  # figures it took at a place it has moved from
         where = (f"question {diff.question_id}" if diff.question_id is not None
                  else f"{unit} user {diff.user_id}" if diff.unit_id and diff.user_id
                  else f"user {diff.user_id}" if diff.user_id is not None else unit)

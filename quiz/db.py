@@ -81,10 +81,12 @@ def insert_ignore(table, values: dict) -> bool:
     return db.session.execute(stmt, values).first() is not None
 
 
-def upsert_add(table, keys: dict, increments: dict) -> None:
-    """Insert a counter row, or add `increments` to the existing row with the same `keys`."""
-    stmt = _upsert_add_stmt(_dialect_name(), table, tuple(keys), tuple(increments))
-    db.session.execute(stmt, {**keys, **increments})
+def upsert_add(table, keys: dict, increments: dict, also: dict | None = None) -> None:
+    """Insert a counter row, or add `increments` to the existing row with the same `keys`;
+    `also`: more values for a new row (columns that follow from the keys)."""
+    also = also or {}
+    stmt = _upsert_add_stmt(_dialect_name(), table, tuple(keys), tuple(increments), tuple(also))
+    db.session.execute(stmt, {**keys, **increments, **also})
 
 
 def upsert_add_many(table, keys: tuple[str, ...], rows: list[dict]) -> None:
@@ -120,9 +122,10 @@ def _insert_ignore_stmt(dialect: str, table, names: tuple[str, ...]):
 
 
 @functools.cache
-def _upsert_add_stmt(dialect: str, table, keys: tuple[str, ...], increments: tuple[str, ...]):
+def _upsert_add_stmt(dialect: str, table, keys: tuple[str, ...], increments: tuple[str, ...],
+                     also: tuple[str, ...] = ()):
     insert = _INSERTS[dialect](table).values(
-        {name: sa.bindparam(name) for name in (*keys, *increments)}
+        {name: sa.bindparam(name) for name in (*keys, *increments, *also)}
     )
     return insert.on_conflict_do_update(
         index_elements=list(keys),

@@ -91,3 +91,22 @@ def unit_of(world: dict, code: str) -> Unit:
 
 def person(world: dict, name: str) -> User:
     return world["people"][name]
+
+
+def move_and_answer(world: dict, clock, code: str, parent: str, name: str) -> None:
+    """Move a unit below another (as an admin), then let one of its people answer again."""
+    from quiz.services import unit_admin
+    from quiz.services.reach import reach_of
+
+    with write_transaction():
+        unit_admin.move_unit(reach_of(world["admin"]), world["units"][code], parent)
+    answer(world, clock, name)
+
+
+def answer(world: dict, clock, name: str) -> None:
+    """One of the world's people answers again on DAY_15: full marks in 60 s."""
+    clock.set(dt.datetime.combine(DAY_15, dt.time(6, 0)))
+    user = world["people"][name]
+    attempt = start(user, world["quiz"], clock)
+    clock.advance(60)
+    submit(user, attempt, clock, correct_answers(attempt))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from quiz.extensions import db
-from quiz.models import Attempt, Question
+from quiz.models import Attempt, Question, Unit, UnitCounter
 from quiz.services.scoring import to_displayed_keys
 
 
@@ -34,3 +36,11 @@ def fresh_client(app):
     for name in ("_login_user", "csrf_token"):
         g.pop(name, None)
     return app.test_client()
+
+
+def kept_counter(campaign_id: int, unit_id: int) -> UnitCounter | None:
+    """A unit's kept counter row at its place in the tree of today."""
+    return db.session.scalar(sa.select(UnitCounter).join(Unit, Unit.id == UnitCounter.unit_id)
+                             .where(UnitCounter.campaign_id == campaign_id,
+                                    UnitCounter.unit_id == unit_id,
+                                    UnitCounter.unit_path == Unit.path))

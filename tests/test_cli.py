@@ -9,8 +9,9 @@ import sqlalchemy as sa
 
 import question_bank
 from quiz.db import write_transaction
-from quiz.models import Attempt, Question, QuestionCounter, UnitCounter, UnitDayCounter
+from quiz.models import Attempt, Question, QuestionCounter, UnitDayCounter
 from quiz.services import attempts
+from tests.helpers import kept_counter
 from tests.services.test_banks import ROWS, csv_file
 
 GRACE = 5
@@ -39,9 +40,10 @@ def test_reconcile_exits_zero_when_counters_agree(runner, make_user, make_quiz):
 def test_reconcile_lists_differences_and_fix_rewrites_them(db, runner, make_user, make_quiz):
     user, quiz = make_user(), make_quiz()
     finished_attempts(user, quiz, 2, dt.datetime(2026, 6, 10, 2))
-    counter = db.session.get(UnitCounter, (quiz.campaign_id, user.unit_id))
+    counter = kept_counter(quiz.campaign_id, user.unit_id)
     counter.attempts = 7
-    day = db.session.get(UnitDayCounter, (quiz.campaign_id, user.unit_id, dt.date(2026, 6, 10)))
+    day = db.session.get(UnitDayCounter,
+                         (quiz.campaign_id, user.unit.path, dt.date(2026, 6, 10)))
     db.session.delete(day)
     db.session.commit()
 
@@ -54,7 +56,7 @@ def test_reconcile_lists_differences_and_fix_rewrites_them(db, runner, make_user
     fixed = runner.invoke(args=["reconcile", "--fix"])
     assert fixed.exit_code == 0, fixed.output
     db.session.expire_all()
-    assert db.session.get(UnitCounter, (quiz.campaign_id, user.unit_id)).attempts == 2
+    assert kept_counter(quiz.campaign_id, user.unit_id).attempts == 2
     assert runner.invoke(args=["reconcile"]).exit_code == 0
 
 
@@ -68,7 +70,7 @@ def test_reconcile_finishes_and_counts_attempts_whose_time_ran_out(
     assert "Finished 1 attempt" in result.output
     db.session.expire_all()
     assert db.session.scalar(sa.select(Attempt.status)) == "timed_out"
-    assert db.session.get(UnitCounter, (quiz.campaign_id, user.unit_id)).attempts == 1
+    assert kept_counter(quiz.campaign_id, user.unit_id).attempts == 1
 
 
 def test_reconcile_rejects_an_unknown_campaign(runner):
@@ -219,7 +221,7 @@ def test_reconcile_names_each_unit_figure_that_disagrees_up_the_tree(
     town = make_unit("城关镇", parent=county, code="PA-CG", kind="township")
     user, quiz = make_user(unit=town), make_quiz()
     finished_attempts(user, quiz, 2, dt.datetime(2026, 6, 10, 2))
-    db.session.get(UnitCounter, (quiz.campaign_id, town.id)).attempts = 5
+    kept_counter(quiz.campaign_id, town.id).attempts = 5
     db.session.commit()
     result = runner.invoke(args=["reconcile", "--campaign", quiz.campaign.slug])
     assert result.exit_code == 1

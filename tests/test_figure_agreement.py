@@ -18,17 +18,21 @@ from quiz.services.periods import Period
 from tests import figures
 from tests.conftest import AuthActions
 from tests.helpers import fresh_client
-from tests.manage.test_report_download import _figures, _table
+from tests.manage.test_report_download import _figures, _table, row_key
 
 WEEK = Period(figures.DAY_15, figures.DAY_15.replace(day=21))
 FIELDS = ("headcount", "participants", "participation_rate", "attempts",
           "attempts_per_person", "average_score", "correct_rate", "passed_people")
 
 
-@pytest.fixture
-def world(db, make_unit, make_user, make_quiz, clock):
+@pytest.fixture(params=["as built", "after a village moved"])
+def world(request, db, make_unit, make_user, make_quiz, clock):
     world = figures.build(db, make_unit, make_user, make_quiz, clock)
     world["admin"] = make_user(unit=world["units"]["C"], role=Role.admin)
+    if request.param == "after a village moved":
+        # V3 moves from T2 to T1: its past stays with T2 (a moved-out row), and p4 answers
+        # again at its new place.
+        figures.move_and_answer(world, clock, "V3", "T1", "p4")
     return world
 
 
@@ -49,9 +53,15 @@ def _api(app, world, code, query=""):
 
 def test_the_api_gives_the_recounted_figures_of_every_unit(app, world):
     for period, query in ((None, ""), (WEEK, "from=2026-06-15&to=2026-06-21")):
-        for row in _recounted(world, period).in_tree_order():
-            data = _api(app, world, row.unit.code, query)["unit"]
+        tree = _recounted(world, period)
+        for row in tree.in_tree_order():
+            answer = _api(app, world, row.unit.code, query)
+            data = answer["unit"]
             assert {f: data[f] for f in FIELDS} == {f: getattr(row.total, f) for f in FIELDS}
+            below = [(child["code"], child["moved_out"], child["attempts"])
+                     for child in answer["children"]]
+            assert below == [(child.unit.code, child.moved_out, child.total.attempts)
+                             for child in tree.children(row.unit, moved=True)]
             if period is not None:
                 assert {f: data["period"][f] for f in FIELDS} == {
                     f: getattr(row.period, f) for f in FIELDS}, row.unit.code
@@ -81,8 +91,8 @@ def test_the_report_gives_the_recounted_figures_of_every_unit(app, world):
 def _recounted_daily(world, period):
     tree = stats.figure_tree(world["campaign"], world["units"]["C"], period, daily=True,
                              recount=True)
-    return {row.unit.code: {day: counts.attempts for day, counts in tree.daily(row.unit).items()}
-            for row in tree.in_tree_order()}
+    return {row_key(row): {day: counts.attempts for day, counts in row.days.items()}
+            for row in tree.in_tree_order(moved=True)}
 
 
 def test_the_unit_leaderboard_page_shows_the_recounted_figures(app, world):
@@ -97,7 +107,7 @@ def test_the_unit_leaderboard_page_shows_the_recounted_figures(app, world):
             continue
         html = client.get(f"/manage/campaigns/{world['campaign'].slug}/units"
                           f"?unit={parent.unit.code}&lang=zh").get_data(as_text=True)
-        for row in [parent, *tree.children(parent.unit)]:
+        for row in [parent, *tree.children(parent.unit, moved=True)]:
             c = row.total
             assert _cells(html, row.unit.name) == [
                 number(c.headcount), number(c.participants), percent(c.participation_rate),

@@ -39,6 +39,10 @@ def stats_schemas() -> dict:
         "parent_code": o._nullable("string"), "level": o._int("Levels below the unit asked "
                                                                "for (0 for that unit)."),
         "retired": {"type": "boolean"},
+        "moved_out": {"type": "boolean", "description": (
+            "True for the figures a unit took part in below parent_code before it moved "
+            "elsewhere in the tree: attempts stay counted where they were taken. Listed "
+            "after the units below, so that they add up to the unit above.")},
         **_counts(),
         "period": o._obj(_counts(), description="The same figures for the period's days "
                                                 "only; present when from/to were given."),

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .campaign import Quiz
-from .unit import Unit
+from .unit import PathString, Unit
 from .user import User
 
 
@@ -51,6 +51,9 @@ class Attempt(db.Model):
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"))
     #: The unit the person belonged to when starting; the attempt counts for it.
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"))
+    #: That unit's path when starting: the attempt stays counted there, under the units
+    #: above it then, even after the unit moves (its later attempts count at the new place).
+    unit_path: Mapped[str] = mapped_column(PathString)
     #: The calendar day of the start in the campaign's time zone (daily limits, daily counts).
     local_day: Mapped[dt.date]
     status: Mapped[str] = mapped_column(sa.String(10), default=AttemptStatus.open.value)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from .unit import PathString
 
 COUNTER_FIELDS = (
     "participants", "attempts", "answers", "correct_answers", "score_sum", "passed_attempts",
@@ -30,42 +31,49 @@ class _Counts:
     passed_attempts: Mapped[int] = mapped_column(default=0)
 
 
-class UnitCounter(_Counts, db.Model):
+class _Placed:
+    """Rows kept per unit and per place in the tree: the unit's path when the attempts were
+    started (Attempt.unit_path). A unit that moves starts new rows at its new place; the old
+    ones stay counted under the units that were above it. Keyed by the path, so that a
+    subtree's rows are one index range."""
+
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"))
+    unit_path: Mapped[str] = mapped_column(PathString)
+    #: The unit itself (the path's last id), for joins.
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"))
+
+
+class UnitCounter(_Placed, _Counts, db.Model):
     __tablename__ = "unit_counter"
-
-    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), primary_key=True)
-    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), primary_key=True)
+    __table_args__ = (sa.PrimaryKeyConstraint("campaign_id", "unit_path"),)
 
 
-class UnitDayCounter(_Counts, db.Model):
+class UnitDayCounter(_Placed, _Counts, db.Model):
     __tablename__ = "unit_day_counter"
+    __table_args__ = (sa.PrimaryKeyConstraint("campaign_id", "unit_path", "day"),)
 
-    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), primary_key=True)
-    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), primary_key=True)
-    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    day: Mapped[dt.date]
 
 
-class Participation(db.Model):
+class Participation(_Placed, db.Model):
     """A person has finished an attempt in a campaign for a unit (participants, once each)."""
 
     __tablename__ = "participation"
+    __table_args__ = (sa.PrimaryKeyConstraint("campaign_id", "unit_path", "user_id"),)
 
-    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), primary_key=True)
-    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     #: At least one of these attempts passed (及格人数 counts people, not attempts).
     passed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
-class ParticipationDay(db.Model):
+class ParticipationDay(_Placed, db.Model):
     """The same, per day in the campaign's time zone (daily participants)."""
 
     __tablename__ = "participation_day"
+    __table_args__ = (sa.PrimaryKeyConstraint("campaign_id", "unit_path", "day", "user_id"),)
 
-    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), primary_key=True)
-    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), primary_key=True)
-    day: Mapped[dt.date] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), primary_key=True)
+    day: Mapped[dt.date]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     passed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
@@ -101,13 +109,17 @@ class PersonBest(db.Model):
     __table_args__ = (
         sa.Index("ix_person_best_rank", "campaign_id", "score", "duration_seconds",
                  "finished_at", "attempt_id"),
+        # A unit's board and ranks: the subtree is a range of paths within the campaign.
+        sa.Index("ix_person_best_unit_rank", "campaign_id", "unit_path", "score",
+                 "duration_seconds", "finished_at", "attempt_id"),
     )
 
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), primary_key=True)
     attempt_id: Mapped[str] = mapped_column(sa.ForeignKey("attempt.id"))
-    #: The attempt's unit (where it is counted), for leaderboards of a unit's subtree.
+    #: The attempt's unit, and its path then (Attempt.unit_path): where it is counted.
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    unit_path: Mapped[str] = mapped_column(PathString)
     score: Mapped[int]
     #: Time used, as Attempt.duration_seconds: from the start to the finish or deadline.
     duration_seconds: Mapped[int]

@@ -10,6 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 
+#: A unit's materialised path ("/1/4/12/"), compared byte by byte: collation "C" on
+#: PostgreSQL, whose linguistic collations would ignore the slashes. Then a subtree is one
+#: index range (quiz.services.units.in_subtree), wherever a path is kept.
+PathString = sa.String(255).with_variant(sa.String(255, collation="C"), "postgresql")
+
 
 class UnitKind(enum.StrEnum):
     province = "province"
@@ -38,7 +43,7 @@ class Unit(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(20), default=UnitKind.other.value)
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)
     #: Ids from the root down to this unit, e.g. "/1/4/12/": a subtree is a prefix match.
-    path: Mapped[str] = mapped_column(sa.String(255), index=True, default="")
+    path: Mapped[str] = mapped_column(PathString, index=True, default="")
     #: People this unit itself expects to take part (its subtree's figure is the sum).
     headcount: Mapped[int] = mapped_column(default=0)
     #: When the unit was retired: kept for past figures, no longer offered at registration.

@@ -25,6 +25,7 @@ from ..models import (
     Question,
     QuestionRevision,
     Quiz,
+    Unit,
     User,
 )
 from ..timeutil import local_date
@@ -111,6 +112,8 @@ def start(user: User, quiz: Quiz, now: dt.datetime, grace_seconds: int,
     drawn = draw_questions(quiz, rng or _system_random)
     attempt = Attempt(
         user_id=user.id, quiz_id=quiz.id, campaign_id=quiz.campaign_id, unit_id=user.unit_id,
+        # Where in the tree the unit is now, read in the INSERT itself (no extra round trip).
+        unit_path=sa.select(Unit.path).where(Unit.id == user.unit_id).scalar_subquery(),
         local_day=today, status=AttemptStatus.open.value, started_at=now,
         deadline_at=now + dt.timedelta(seconds=quiz.time_limit_seconds),
         questions=drawn, answers={}, max_score=sum(item["points"] for item in drawn),
@@ -357,7 +360,8 @@ class Standing:
     attempt: Attempt
     rank: int
     ranked: int
-    #: Their rank among the people counted in the unit the attempt counts for.
+    #: Their rank among the people counted in the unit the attempt counts for (at its
+    #: place in the tree then, should the unit have moved since).
     unit_rank: int
     unit_ranked: int
 
@@ -365,7 +369,7 @@ class Standing:
 def _standing(row: PersonBest) -> Standing:
     attempt = db.session.get(Attempt, row.attempt_id)
     position, ranked = ranking.rank(row)
-    unit_position, unit_ranked = ranking.rank(row, attempt.unit)
+    unit_position, unit_ranked = ranking.rank(row, row.unit_path)
     return Standing(attempt, position, ranked, unit_position, unit_ranked)
 
 

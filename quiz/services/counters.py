@@ -27,12 +27,15 @@ FINISHED = (AttemptStatus.submitted.value, AttemptStatus.timed_out.value)
 
 
 def record_finished(attempt: Attempt) -> None:
-    """Add one finished attempt to its unit's counters, in the caller's transaction."""
-    keys = {"campaign_id": attempt.campaign_id, "unit_id": attempt.unit_id}
+    """Add one finished attempt to its unit's counters at the place in the tree where it
+    was started (Attempt.unit_path), in the caller's transaction."""
+    keys = {"campaign_id": attempt.campaign_id, "unit_path": attempt.unit_path}
+    unit = {"unit_id": attempt.unit_id}
     passed = bool(attempt.passed)
     person = {**keys, "user_id": attempt.user_id}
-    first_time = _take_part(Participation, person, passed)
-    first_today = _take_part(ParticipationDay, {**person, "day": attempt.local_day}, passed)
+    first_time = _take_part(Participation, person, unit, passed)
+    first_today = _take_part(ParticipationDay, {**person, "day": attempt.local_day}, unit,
+                             passed)
     increments = {
         "attempts": 1,
         "answers": attempt.answered_count,
@@ -40,10 +43,11 @@ def record_finished(attempt: Attempt) -> None:
         "score_sum": attempt.score,
         "passed_attempts": int(bool(attempt.passed)),
     }
-    upsert_add(UnitCounter.__table__, keys, {**increments, "participants": int(first_time)})
+    upsert_add(UnitCounter.__table__, keys, {**increments, "participants": int(first_time)},
+               also=unit)
     upsert_add(
         UnitDayCounter.__table__, {**keys, "day": attempt.local_day},
-        {**increments, "participants": int(first_today)},
+        {**increments, "participants": int(first_today)}, also=unit,
     )
     shard = int(attempt.id[:4], 16) % QUESTION_COUNTER_SHARDS
     rows = [
@@ -55,9 +59,9 @@ def record_finished(attempt: Attempt) -> None:
               better_than)
 
 
-def _take_part(model, keys: dict, passed: bool) -> bool:
+def _take_part(model, keys: dict, also: dict, passed: bool) -> bool:
     """Note that a person took part (and passed, when they did); True the first time."""
-    first = insert_ignore(model.__table__, {**keys, "passed": passed})
+    first = insert_ignore(model.__table__, {**keys, **also, "passed": passed})
     if passed and not first:
         db.session.execute(
             sa.update(model).where(*(getattr(model, k) == v for k, v in keys.items()),
@@ -68,7 +72,8 @@ def _take_part(model, keys: dict, passed: bool) -> bool:
 def best_values(attempt: Attempt) -> dict:
     """The person_best row a finished attempt would make."""
     return {"campaign_id": attempt.campaign_id, "user_id": attempt.user_id,
-            "attempt_id": attempt.id, "unit_id": attempt.unit_id, "score": attempt.score,
+            "attempt_id": attempt.id, "unit_id": attempt.unit_id,
+            "unit_path": attempt.unit_path, "score": attempt.score,
             "duration_seconds": attempt.duration_seconds, "finished_at": attempt.finished_at}
 
 
@@ -85,8 +90,12 @@ def question_outcomes(attempt: Attempt) -> dict[int, dict[str, int]]:
     }
 
 
+#: How the kept rows are keyed, before the day and the person.
+_PLACE = (Attempt.campaign_id, Attempt.unit_path, Attempt.unit_id)
+
+
 def _recount_query(by_day: bool):
-    group = [Attempt.campaign_id, Attempt.unit_id] + ([Attempt.local_day] if by_day else [])
+    group = [*_PLACE] + ([Attempt.local_day] if by_day else [])
     return (
         sa.select(
             *group,
@@ -106,8 +115,7 @@ def _recount_query(by_day: bool):
 
 def _people_query(by_day: bool):
     """Who took part per unit (and day), and whether any of their attempts there passed."""
-    group = [Attempt.campaign_id, Attempt.unit_id, Attempt.user_id] + (
-        [Attempt.local_day] if by_day else [])
+    group = [*_PLACE, Attempt.user_id] + ([Attempt.local_day] if by_day else [])
     passed = sa.func.max(sa.case((Attempt.passed.is_(True), 1), else_=0))
     return sa.select(*group, sa.cast(passed, sa.Boolean).label("passed")).where(
         Attempt.status.in_(FINISHED)).group_by(*group)
@@ -124,6 +132,8 @@ class Difference:
     question_id: int | None = None
     #: For a person's best attempt (kept and counted are then attempt ids).
     user_id: int | None = None
+    #: The place in the tree the unit's figures are kept for (Attempt.unit_path).
+    unit_path: str | None = None
 
 
 def _rows(query, key_len: int) -> dict[tuple, dict[str, int]]:
@@ -134,7 +144,8 @@ def _rows(query, key_len: int) -> dict[tuple, dict[str, int]]:
 
 
 def _kept(model, campaign_id: int | None, by_day: bool):
-    cols = [model.campaign_id, model.unit_id] + ([model.day] if by_day else [])
+    cols = [model.campaign_id, model.unit_path, model.unit_id] + (
+        [model.day] if by_day else [])
     query = sa.select(*cols, *(getattr(model, f) for f in COUNTER_FIELDS))
     if campaign_id is not None:
         query = query.where(model.campaign_id == campaign_id)
@@ -145,7 +156,7 @@ def compare(campaign_id: int | None = None) -> list[Difference]:
     """Every kept figure that differs from a recount of the finished attempts."""
     differences = []
     for model, by_day in ((UnitCounter, False), (UnitDayCounter, True)):
-        key_len = 3 if by_day else 2
+        key_len = 4 if by_day else 3
         recount = _recount_query(by_day)
         if campaign_id is not None:
             recount = recount.where(Attempt.campaign_id == campaign_id)
@@ -156,10 +167,9 @@ def compare(campaign_id: int | None = None) -> list[Difference]:
             have, want = kept.get(key, zero), counted.get(key, zero)
             for field in COUNTER_FIELDS:
                 if have[field] != want[field]:
-                    day = key[2] if by_day else None
-                    differences.append(
-                        Difference(key[0], key[1], day, field, have[field], want[field])
-                    )
+                    day = key[3] if by_day else None
+                    differences.append(Difference(key[0], key[2], day, field, have[field],
+                                                  want[field], unit_path=key[1]))
     differences.extend(_compare_people(campaign_id))
     differences.extend(_compare_best(campaign_id))
     counted_q = _recount_questions(campaign_id)
@@ -179,8 +189,8 @@ def _compare_people(campaign_id: int | None) -> list[Difference]:
     differences = []
     for model, by_day in ((Participation, False), (ParticipationDay, True)):
         recount = _people_query(by_day)
-        kept_query = sa.select(model.campaign_id, model.unit_id, model.user_id,
-                               *([model.day] if by_day else []), model.passed)
+        kept_query = sa.select(model.campaign_id, model.unit_path, model.unit_id,
+                               model.user_id, *([model.day] if by_day else []), model.passed)
         if campaign_id is not None:
             recount = recount.where(Attempt.campaign_id == campaign_id)
             kept_query = kept_query.where(model.campaign_id == campaign_id)
@@ -190,9 +200,9 @@ def _compare_people(campaign_id: int | None) -> list[Difference]:
             have, want = kept.get(key), counted.get(key)
             if have != want:
                 differences.append(Difference(
-                    key[0], key[1], key[3] if by_day else None, "took part, passed",
+                    key[0], key[2], key[4] if by_day else None, "took part, passed",
                     None if have is None else str(have), None if want is None else str(want),
-                    user_id=key[2]))
+                    user_id=key[3], unit_path=key[1]))
     return differences
 
 
@@ -271,14 +281,16 @@ def rebuild(campaign_id: int | None = None) -> None:
     finished = Attempt.status.in_(FINISHED)
     scope = [finished] + ([Attempt.campaign_id == campaign_id] if campaign_id else [])
     for model, by_day in ((Participation, False), (ParticipationDay, True)):
-        names = ["campaign_id", "unit_id", "user_id"] + (["day"] if by_day else [])
+        names = ["campaign_id", "unit_path", "unit_id", "user_id"] + (
+            ["day"] if by_day else [])
         db.session.execute(sa.insert(model).from_select(
             [*names, "passed"], _people_query(by_day).where(*scope)))
     for model, by_day in ((UnitCounter, False), (UnitDayCounter, True)):
         recount = _recount_query(by_day)
         if campaign_id is not None:
             recount = recount.where(Attempt.campaign_id == campaign_id)
-        names = ["campaign_id", "unit_id"] + (["day"] if by_day else []) + list(COUNTER_FIELDS)
+        names = ["campaign_id", "unit_path", "unit_id"] + (["day"] if by_day else []) + list(
+            COUNTER_FIELDS)
         db.session.execute(sa.insert(model).from_select(names, recount))
     rows = [
         {"campaign_id": key[0], "question_id": key[1], "shard": 0, **counts}

@@ -128,8 +128,7 @@ def score_bands(campaign: Campaign, top: Unit) -> list[ScoreBand]:
         .select_from(PersonBest)
         .join(Attempt, Attempt.id == PersonBest.attempt_id)
         .where(PersonBest.campaign_id == campaign.id, Attempt.max_score > 0,
-               PersonBest.unit_id.in_(
-                   sa.select(Unit.id).where(in_subtree(Unit.path, top.path))))
+               in_subtree(PersonBest.unit_path, top.path))
         .subquery()
     )
     counted = dict(db.session.execute(

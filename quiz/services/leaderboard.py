@@ -158,11 +158,9 @@ def people_board(campaign: Campaign, unit: Unit | None = None, *, page: int = 1,
     as `viewer` may see them; a page past the last shows the last."""
     counted = aliased(Unit)
     where = [PersonBest.campaign_id == campaign.id]
-    if unit is not None:
-        where.append(in_subtree(counted.path, unit.path))
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(PersonBest)
-        .join(counted, counted.id == PersonBest.unit_id).where(*where))
+    if unit is not None:  # where the attempt was taken (Attempt.unit_path)
+        where.append(in_subtree(PersonBest.unit_path, unit.path))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(PersonBest).where(*where))
     page = min(max(1, page), max(1, -(-total // per_page)))
     offset = (page - 1) * per_page
     found = db.session.execute(
@@ -188,9 +186,9 @@ def _own_row(campaign: Campaign, unit: Unit | None, viewer: User,
     if best is None:
         return None
     counted = db.session.get(Unit, best.unit_id)
-    if unit is not None and not counted.path.startswith(unit.path):
-        return None
-    position, _people = ranking.rank(best, unit)
+    if unit is not None and not best.unit_path.startswith(unit.path):
+        return None  # taken outside this board's subtree
+    position, _people = ranking.rank(best, unit.path if unit is not None else None)
     max_score = db.session.scalar(sa.select(Attempt.max_score)
                                   .where(Attempt.id == best.attempt_id))
     return _row(position, best, viewer, counted, max_score, campaign, viewer, within)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Attempt, PersonBest, Unit
+from ..models import Attempt, PersonBest
 from .units import in_subtree
 
 
@@ -41,13 +41,12 @@ def best_of(user_id: int, campaign_id: int) -> PersonBest | None:
     return db.session.get(PersonBest, (campaign_id, user_id))
 
 
-def rank(row: PersonBest, unit: Unit | None = None) -> tuple[int, int]:
-    """(rank, people ranked) of a best row in its campaign, or among the attempts counted
-    in `unit`'s subtree; two index range counts."""
+def rank(row: PersonBest, path: str | None = None) -> tuple[int, int]:
+    """(rank, people ranked) of a best row in its campaign, or among the best attempts taken
+    in the subtree at `path` (a unit's path; Attempt.unit_path); two index range counts."""
     query = sa.select(sa.func.count()).select_from(PersonBest).where(
         PersonBest.campaign_id == row.campaign_id)
-    if unit is not None:
-        query = query.join(Unit, Unit.id == PersonBest.unit_id).where(
-            in_subtree(Unit.path, unit.path))
+    if path is not None:
+        query = query.where(in_subtree(PersonBest.unit_path, path))
     ahead = db.session.scalar(query.where(better_than(PersonBest, row)))
     return ahead + 1, db.session.scalar(query)

@@ -103,19 +103,24 @@ class _Line:
 
 def _lines(tree: FigureTree) -> list[_Line]:
     lines = []
-    for row in tree.in_tree_order():
+    for row in tree.in_tree_order(moved=True):
         unit = row.unit
-        name = _("%(name)s (retired)", name=unit.name) if unit.is_retired else unit.name
-        children = tree.children(unit)
+        if row.moved_out:
+            name = _("%(name)s (moved out)", name=unit.name)
+        elif unit.is_retired:
+            name = _("%(name)s (retired)", name=unit.name)
+        else:
+            name = unit.name
+        children = [] if row.moved_out else tree.children(unit, moved=True)
         lines.append(_Line(name, unit.code, row.parent.name if row.parent else "", row.level,
-                           bool(children), row.total, row.period, tree.daily(unit)))
-        own = _own_part(tree, row, children)
+                           bool(children), row.total, row.period, row.days))
+        own = _own_part(row, children)
         if own is not None:
             lines.append(own)
     return lines
 
 
-def _own_part(tree: FigureTree, row: UnitRow, children: list[UnitRow]) -> _Line | None:
+def _own_part(row: UnitRow, children: list[UnitRow]) -> _Line | None:
     """A parent unit's own figures (its subtree's less its children's), if it has any."""
     if not children:
         return None
@@ -124,9 +129,9 @@ def _own_part(tree: FigureTree, row: UnitRow, children: list[UnitRow]) -> _Line 
               else _minus(row.period, *(child.period for child in children)))
     if total == ZERO and period in (None, ZERO):
         return None
-    daily = dict(tree.daily(row.unit))
+    daily = dict(row.days)
     for child in children:
-        for day, counts in tree.daily(child.unit).items():
+        for day, counts in child.days.items():
             daily[day] = _minus(daily[day], counts)
     return _Line(_("%(name)s (own)", name=row.unit.name), row.unit.code, row.unit.name,
                  row.level + 1, False, total, period, daily)
@@ -187,6 +192,10 @@ def _summary(tree: FigureTree, lines: list[_Line], heading: list[str]) -> Sheet:
     notes = [_("Each unit's figures include the units below it: bold rows are subtotals, and "
                "a row marked “(own)” shows a unit's own people apart from the units below. "
                "“—”: there is nothing to divide by (no headcount, participant or attempt).")]
+    if any(row.moved_out for row in tree.in_tree_order(moved=True)):
+        notes.append(_("A row marked “(moved out)” holds what a unit took part in here "
+                       "before it moved elsewhere in the tree: attempts stay counted where "
+                       "they were taken."))
     if in_period:
         notes.insert(0, _("The columns “in the period” count the period's days only; the "
                           "others count the whole campaign up to the moment the report was "

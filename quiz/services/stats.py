@@ -16,12 +16,15 @@ and `reconcile`'s recount all read them through `figure_tree`:
 
 A period (`Period`, days in the campaign's time zone) gives the same figures for its days
 only: a person is counted once per unit however many of its days they took part.
+
+Attempts stay counted where they were taken: under the units above their unit when they
+were started (quiz.services.placed reads each unit's figures per place; `figure_tree` puts
+them where they belong, moved-out rows included).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 
@@ -29,76 +32,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
-from ..models import (
-    Attempt,
-    Campaign,
-    Participation,
-    ParticipationDay,
-    Unit,
-    UnitCounter,
-    UnitDayCounter,
-)
-from .counters import FINISHED
+from ..models import Campaign, Unit
+from . import placed
 from .errors import ValidationFailed
+from .figures import ZERO, Counts, day_dict  # noqa: F401 (day_dict is read from here)
 from .periods import Period
+from .placed import Daily, Placed
 from .units import in_subtree
-
-#: Counter columns read as they are kept (participants come with them, per unit).
-_KEPT = ("participants", "attempts", "answers", "correct_answers", "score_sum")
-
-
-@dataclass(frozen=True)
-class Counts:
-    """The additive figures of one unit, a subtree, a day or a period."""
-
-    headcount: int = 0
-    participants: int = 0
-    attempts: int = 0
-    answers: int = 0
-    correct_answers: int = 0
-    score_sum: int = 0
-    passed_people: int = 0
-
-    def __add__(self, other: Counts) -> Counts:
-        return Counts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
-
-    @property
-    def participation_rate(self) -> float | None:
-        """Share of the expected people who took part, 0..1 (None without a headcount)."""
-        return _ratio(self.participants, self.headcount, 4)
-
-    @property
-    def attempts_per_person(self) -> float | None:
-        return _ratio(self.attempts, self.participants, 2)
-
-    @property
-    def average_score(self) -> float | None:
-        return _ratio(self.score_sum, self.attempts, 1)
-
-    @property
-    def correct_rate(self) -> float | None:
-        """Share of the questions answered that were answered correctly, 0..1."""
-        return _ratio(self.correct_answers, self.answers, 4)
-
-    def as_dict(self) -> dict:
-        return {
-            "headcount": self.headcount, "participants": self.participants,
-            "participation_rate": self.participation_rate, "attempts": self.attempts,
-            "attempts_per_person": self.attempts_per_person,
-            "average_score": self.average_score, "answers": self.answers,
-            "correct_answers": self.correct_answers, "correct_rate": self.correct_rate,
-            "passed_people": self.passed_people,
-        }
-
-
-ZERO = Counts()
-
-
-def day_dict(counts: Counts) -> dict:
-    """A day's figures (a day has no headcount, hence no rate)."""
-    data = counts.as_dict()
-    del data["headcount"], data["participation_rate"]
-    return data
 
 #: How a query argument says yes (?absent=1).
 YES = ("1", "true")
@@ -106,10 +46,6 @@ YES = ("1", "true")
 #: The figures a table of units can be sorted by (the API and the pages use these names).
 SORT_KEYS = ("headcount", "participants", "participation_rate", "attempts",
              "attempts_per_person", "average_score", "correct_rate", "passed_people")
-
-
-def _ratio(part: int, whole: int, places: int) -> float | None:
-    return round(part / whole, places) if whole else None
 
 
 @dataclass
@@ -123,6 +59,13 @@ class UnitRow:
     period: Counts | None
     parent: Unit | None
     child_ids: list[int] = field(default_factory=list)
+    #: {day: figures}, when figure_tree(..., daily=True).
+    days: dict[dt.date, Counts] | None = None
+    #: The figures a unit (and its subtree) took here before it moved out from below
+    #: `parent`: they stay counted where they were taken. Not a unit of this tree.
+    moved_out: bool = False
+    #: Such rows for the units that moved out from directly below this one.
+    moved: list[UnitRow] = field(default_factory=list)
 
     @property
     def has_no_participant(self) -> bool:
@@ -131,7 +74,8 @@ class UnitRow:
     def as_dict(self) -> dict:
         data = {"code": self.unit.code, "name": self.unit.name, "kind": self.unit.kind,
                 "parent_code": self.parent.code if self.parent else None,
-                "level": self.level, "retired": self.unit.is_retired, **self.total.as_dict()}
+                "level": self.level, "retired": self.unit.is_retired,
+                "moved_out": self.moved_out, **self.total.as_dict()}
         if self.period is not None:
             data["period"] = self.period.as_dict()
         return data
@@ -141,7 +85,7 @@ class FigureTree:
     """The figures of every unit of one subtree, each over its own subtree."""
 
     def __init__(self, campaign: Campaign, top: Unit, period: Period | None,
-                 rows: dict[int, UnitRow], daily: dict[int, dict[dt.date, Counts]] | None):
+                 rows: dict[int, UnitRow], daily: bool):
         self.campaign, self.top, self.period = campaign, top, period
         self.rows = rows
         self._daily = daily
@@ -150,17 +94,22 @@ class FigureTree:
     def total(self) -> UnitRow:
         return self.rows[self.top.id]
 
-    def children(self, unit: Unit | None = None) -> list[UnitRow]:
-        """The rows of a unit's children (the top's by default), by code."""
-        return [self.rows[i] for i in self.rows[(unit or self.top).id].child_ids]
+    def children(self, unit: Unit | None = None, moved: bool = False) -> list[UnitRow]:
+        """The rows of a unit's children (the top's by default), by code; with `moved`,
+        then the rows of the figures units took there before moving out (which make the
+        parent's figures add up)."""
+        row = self.rows[(unit or self.top).id]
+        return [self.rows[i] for i in row.child_ids] + (row.moved if moved else [])
 
-    def in_tree_order(self) -> Iterator[UnitRow]:
-        """Every row, each parent before its children, siblings by code."""
-        stack = [self.top.id]
+    def in_tree_order(self, moved: bool = False) -> Iterator[UnitRow]:
+        """Every row, each parent before its children, siblings by code (with `moved`,
+        each unit's moved-out rows after its children)."""
+        stack = [self.total]
         while stack:
-            row = self.rows[stack.pop()]
+            row = stack.pop()
             yield row
-            stack.extend(reversed(row.child_ids))
+            if not row.moved_out:
+                stack.extend(reversed(self.children(row.unit, moved)))
 
     def without_participants(self, below: bool = False) -> list[UnitRow]:
         """Units (not retired) where no one has taken part yet, in tree order: whom to call
@@ -171,9 +120,9 @@ class FigureTree:
 
     def daily(self, unit: Unit | None = None) -> dict[dt.date, Counts]:
         """{day: figures} of a unit's subtree (the top's by default), days with any."""
-        if self._daily is None:
+        if not self._daily:
             raise RuntimeError("figure_tree(..., daily=True) was not asked for")
-        return self._daily.get((unit or self.top).id, {})
+        return self.rows[(unit or self.top).id].days
 
 
 def figure_tree(campaign: Campaign, top: Unit, period: Period | None = None, *,
@@ -184,149 +133,95 @@ def figure_tree(campaign: Campaign, top: Unit, period: Period | None = None, *,
     sums over subtrees are made here, from the units' own figures. With `recount`, the
     units' own figures are counted from the finished attempts instead (what `reconcile`
     checks the kept ones against); everything else is the same code.
+
+    Figures stay where they were taken: those a unit took at a place it has since moved
+    from go to its old parent's `moved` rows (or leave this tree, when the tree's top
+    itself moved), and a unit's figures are those taken at its place of today.
     """
     units = list(db.session.scalars(sa.select(Unit).where(in_subtree(Unit.path, top.path))))
     by_id = {unit.id: unit for unit in units}
+    by_path = {unit.path: unit for unit in units}
     if recount:
-        own = _recounted(campaign, top, None)
-        own_period = _recounted(campaign, top, period) if period is not None else None
+        own = placed.recounted(campaign, top, None)
+        own_period = placed.recounted(campaign, top, period) if period is not None else None
+        own_days = placed.recounted_daily(campaign, top, period) if daily else None
     else:
-        own = _own_totals(campaign, top)
-        own_period = _own_period(campaign, top, period) if period is not None else None
+        own = placed.kept_totals(campaign, top)
+        own_period = placed.kept_period(campaign, top, period) if period is not None else None
+        own_days = placed.kept_daily(campaign, top, period) if daily else None
     rows: dict[int, UnitRow] = {}
     for unit in units:
-        headcount = 0 if unit.is_retired else unit.headcount
+        headcount = Counts(headcount=0 if unit.is_retired else unit.headcount)
         rows[unit.id] = UnitRow(
-            unit=unit, level=unit.depth - top.depth,
-            total=own.get(unit.id, ZERO) + Counts(headcount=headcount),
-            period=None if own_period is None else
-            own_period.get(unit.id, ZERO) + Counts(headcount=headcount),
-            parent=by_id.get(unit.parent_id) if unit.id != top.id else top.parent,
+            unit=unit, level=unit.depth - top.depth, total=headcount,
+            period=None if period is None else headcount, days={} if daily else None,
+            parent=top.parent if unit.id == top.id else by_id.get(unit.parent_id),
         )
+    _place_figures(rows, by_path, own, own_period, own_days)
     order = sorted(units, key=lambda u: (u.depth, u.code))
     for unit in order:
         if unit.id != top.id and unit.parent_id in rows:
             rows[unit.parent_id].child_ids.append(unit.id)
-    days = None
-    if daily:
-        days = (_recounted_daily(campaign, top, period) if recount
-                else _own_daily(campaign, top, period))
     for unit in reversed(order):  # the deepest first: each adds itself to its parent
-        if unit.id == top.id or unit.parent_id not in rows:
+        row = rows[unit.id]
+        for moved in row.moved:
+            _add(row, moved)
+        if unit.id != top.id and unit.parent_id in rows:
+            _add(rows[unit.parent_id], row)
+    return FigureTree(campaign, top, period, rows, daily)
+
+
+def _add(into: UnitRow, row: UnitRow) -> None:
+    """Add a row's figures to another's (a child's to its parent's)."""
+    into.total = into.total + row.total
+    if into.period is not None:
+        into.period = into.period + row.period
+    if into.days is not None:
+        for day, counts in row.days.items():
+            into.days[day] = into.days.get(day, ZERO) + counts
+
+
+def _place_figures(rows: dict[int, UnitRow], by_path: dict[str, Unit], own: Placed,
+                   own_period: Placed | None, own_days: Daily | None) -> None:
+    """Give each unit its own figures taken at its place of today, and each parent a
+    moved-out row for the figures of a unit that has moved from below it since."""
+    keys = sorted(set(own) | set(own_period or ()) | set(own_days or ()), key=lambda k: k[1])
+    # Where each key's figures go: the unit itself, or (the deepest unit still at a place
+    # on the way to the old one, the unit below it there that moved out).
+    places: dict[tuple[int, str], tuple[int, int | None]] = {}
+    for unit_id, path in keys:
+        if path in by_path:
+            places[(unit_id, path)] = (unit_id, None)
             continue
-        row, parent = rows[unit.id], rows[unit.parent_id]
-        parent.total = parent.total + row.total
-        if parent.period is not None:
-            parent.period = parent.period + row.period
-        if days is not None:
-            for day, counts in days.get(unit.id, {}).items():
-                into = days.setdefault(unit.parent_id, {})
-                into[day] = into.get(day, ZERO) + counts
-    return FigureTree(campaign, top, period, rows, days)
-
-
-def _units_below(top: Unit):
-    return sa.select(Unit.id).where(in_subtree(Unit.path, top.path))
-
-
-def _own_totals(campaign: Campaign, top: Unit) -> dict[int, Counts]:
-    """Each unit's own figures over the whole campaign."""
-    kept = db.session.execute(
-        sa.select(UnitCounter.unit_id, *(getattr(UnitCounter, f) for f in _KEPT))
-        .where(UnitCounter.campaign_id == campaign.id,
-               UnitCounter.unit_id.in_(_units_below(top)))
-    ).all()
-    passed = dict(db.session.execute(
-        sa.select(Participation.unit_id, sa.func.count())
-        .where(Participation.campaign_id == campaign.id, Participation.passed.is_(True),
-               Participation.unit_id.in_(_units_below(top)))
-        .group_by(Participation.unit_id)
-    ).all())
-    return {row[0]: Counts(0, *(int(v) for v in row[1:]), int(passed.get(row[0], 0)))
-            for row in kept}
-
-
-def _own_period(campaign: Campaign, top: Unit, period: Period) -> dict[int, Counts]:
-    """Each unit's own figures over the period's days (each person once per unit)."""
-    in_days = (UnitDayCounter.day >= period.first, UnitDayCounter.day <= period.last)
-    sums = db.session.execute(
-        sa.select(UnitDayCounter.unit_id,
-                  *(sa.func.sum(getattr(UnitDayCounter, f)) for f in _KEPT[1:]))
-        .where(UnitDayCounter.campaign_id == campaign.id, *in_days,
-               UnitDayCounter.unit_id.in_(_units_below(top)))
-        .group_by(UnitDayCounter.unit_id)
-    ).all()
-    people = ParticipationDay
-    distinct = db.session.execute(
-        sa.select(people.unit_id, sa.func.count(sa.distinct(people.user_id)),
-                  sa.func.count(sa.distinct(sa.case((people.passed.is_(True),
-                                                     people.user_id)))))
-        .where(people.campaign_id == campaign.id, people.day >= period.first,
-               people.day <= period.last, people.unit_id.in_(_units_below(top)))
-        .group_by(people.unit_id)
-    ).all()
-    counted = {row[0]: (int(row[1]), int(row[2])) for row in distinct}
-    result = {}
-    for row in sums:
-        participants, passed = counted.get(row[0], (0, 0))
-        result[row[0]] = Counts(0, participants, *(int(v) for v in row[1:]), passed)
-    return result
-
-
-def _own_daily(campaign: Campaign, top: Unit, period: Period | None
-               ) -> dict[int, dict[dt.date, Counts]]:
-    """{unit id: {day: its own figures that day}}."""
-    where = [UnitDayCounter.campaign_id == campaign.id,
-             UnitDayCounter.unit_id.in_(_units_below(top))]
-    people_where = [ParticipationDay.campaign_id == campaign.id,
-                    ParticipationDay.passed.is_(True),
-                    ParticipationDay.unit_id.in_(_units_below(top))]
-    if period is not None:
-        where += [UnitDayCounter.day >= period.first, UnitDayCounter.day <= period.last]
-        people_where += [ParticipationDay.day >= period.first,
-                         ParticipationDay.day <= period.last]
-    passed = {(row[0], row[1]): int(row[2]) for row in db.session.execute(
-        sa.select(ParticipationDay.unit_id, ParticipationDay.day, sa.func.count())
-        .where(*people_where).group_by(ParticipationDay.unit_id, ParticipationDay.day))}
-    result: dict[int, dict[dt.date, Counts]] = defaultdict(dict)
-    for row in db.session.execute(
-            sa.select(UnitDayCounter.unit_id, UnitDayCounter.day,
-                      *(getattr(UnitDayCounter, f) for f in _KEPT)).where(*where)):
-        result[row[0]][row[1]] = Counts(0, *(int(v) for v in row[2:]),
-                                        passed.get((row[0], row[1]), 0))
-    return dict(result)
-
-
-def _attempt_figures(*group):
-    passed_user = sa.case((Attempt.passed.is_(True), Attempt.user_id))
-    return sa.select(
-        *group, sa.func.count(sa.distinct(Attempt.user_id)), sa.func.count(),
-        sa.func.coalesce(sa.func.sum(Attempt.answered_count), 0),
-        sa.func.coalesce(sa.func.sum(Attempt.correct_count), 0),
-        sa.func.coalesce(sa.func.sum(Attempt.score), 0),
-        sa.func.count(sa.distinct(passed_user)),
-    ).where(Attempt.status.in_(FINISHED)).group_by(*group)
-
-
-def _recounted(campaign: Campaign, top: Unit, period: Period | None) -> dict[int, Counts]:
-    """Each unit's own figures counted from its finished attempts (of the period's days)."""
-    query = _attempt_figures(Attempt.unit_id).where(
-        Attempt.campaign_id == campaign.id, Attempt.unit_id.in_(_units_below(top)))
-    if period is not None:
-        query = query.where(Attempt.local_day >= period.first, Attempt.local_day <= period.last)
-    return {row[0]: Counts(0, *(int(v) for v in row[1:])) for row in db.session.execute(query)}
-
-
-def _recounted_daily(campaign: Campaign, top: Unit, period: Period | None
-                     ) -> dict[int, dict[dt.date, Counts]]:
-    query = _attempt_figures(Attempt.unit_id, Attempt.local_day).where(
-        Attempt.campaign_id == campaign.id, Attempt.unit_id.in_(_units_below(top)))
-    if period is not None:
-        query = query.where(Attempt.local_day >= period.first, Attempt.local_day <= period.last)
-    result: dict[int, dict[dt.date, Counts]] = defaultdict(dict)
-    for row in db.session.execute(query):
-        result[row[0]][row[1]] = Counts(0, *(int(v) for v in row[2:]))
-    return dict(result)
+        parts = path.strip("/").split("/")
+        depth = len(parts) - 1
+        while "/" + "/".join(parts[:depth]) + "/" not in by_path:  # the top's path is there
+            depth -= 1
+        held = by_path["/" + "/".join(parts[:depth]) + "/"]
+        places[(unit_id, path)] = (held.id, int(parts[depth]))
+    moved_ids = sorted({m for _, m in places.values() if m is not None})
+    moved_units = {unit.id: unit for unit in db.session.scalars(
+        sa.select(Unit).where(Unit.id.in_(moved_ids)))} if moved_ids else {}
+    moved: dict[tuple[int, int], UnitRow] = {}
+    for key in keys:
+        held_id, moved_id = places[key]
+        row = rows[held_id]
+        if moved_id is not None:
+            if (held_id, moved_id) not in moved:
+                moved[(held_id, moved_id)] = UnitRow(
+                    unit=moved_units[moved_id], level=row.level + 1, total=ZERO,
+                    period=None if own_period is None else ZERO,
+                    days=None if own_days is None else {}, parent=row.unit, moved_out=True)
+                row.moved.append(moved[(held_id, moved_id)])
+            row = moved[(held_id, moved_id)]
+        row.total = row.total + own.get(key, ZERO)
+        if own_period is not None:
+            row.period = row.period + own_period.get(key, ZERO)
+        if own_days is not None:
+            for day, counts in own_days.get(key, {}).items():
+                row.days[day] = row.days.get(day, ZERO) + counts
+    for row in rows.values():
+        row.moved.sort(key=lambda r: r.unit.code)
 
 
 def rank_units(tree: FigureTree, sort: str = "participation_rate", descending: bool = True,
@@ -334,7 +229,7 @@ def rank_units(tree: FigureTree, sort: str = "participation_rate", descending: b
     """The unit leaderboard's rows: the top's children, or with `only_absent` every unit
     below at any depth where no one has taken part (whom to call today), sorted by one
     figure (of the period with `by_period`)."""
-    rows = tree.without_participants(below=True) if only_absent else tree.children()
+    rows = tree.without_participants(below=True) if only_absent else tree.children(moved=True)
     return sort_rows(rows, sort, descending=descending, use_period=by_period)
 
 
@@ -385,6 +280,7 @@ def compare_figures(campaign: Campaign, top: Unit, period: Period | None = None
 
 def unit_stats(campaign: Campaign, unit: Unit, period: Period | None = None
                ) -> tuple[UnitRow, list[UnitRow]]:
-    """The unit's totals (its whole subtree) and one row per child unit (each its subtree)."""
+    """The unit's totals (its whole subtree) and one row per child unit (each its subtree),
+    then the rows of units that moved out (what they took here before)."""
     tree = figure_tree(campaign, unit, period)
-    return tree.total, tree.children()
+    return tree.total, tree.children(moved=True)

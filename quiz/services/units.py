@@ -38,9 +38,13 @@ def create_unit(code: str, name: str, kind: str, parent: Unit | None = None,
 
 def in_subtree(path_column, path: str):
     """SQL: the unit whose materialised path is `path_column` lies in the subtree whose
-    top has `path` ("/1/4/": unit 4 and everything below it). A prefix test; substr rather
-    than LIKE, whose wildcards would need escaping."""
-    return sa.func.substr(path_column, 1, len(path)) == path
+    top has `path` ("/1/4/": unit 4 and everything below it).
+
+    A prefix test written as a range, so that an index on the column serves it: paths are
+    digits and slashes compared byte by byte (models.unit.PathString), "0" follows "/", so
+    the paths that start with "/1/4/" are those from "/1/4/" up to, not including, "/1/40".
+    """
+    return sa.and_(path_column >= path, path_column < path[:-1] + "0")
 
 
 def all_units() -> list[Unit]:

@@ -193,7 +193,8 @@ def test_stats_add_up_each_subtree(api, make_unit, make_user, make_quiz):
     assert rows["PA-CG"]["average_score"] == 0.0
     assert rows["PA-HS"] == {"code": "PA-HS", "name": "河山镇", "kind": "township",
                              "parent_code": "PA", "level": 1, "retired": False,
-                             "headcount": 20, "participants": 0, "participation_rate": 0.0,
+                             "moved_out": False, "headcount": 20, "participants": 0,
+                             "participation_rate": 0.0,
                              "attempts": 0, "attempts_per_person": None,
                              "average_score": None, "answers": 0, "correct_answers": 0,
                              "correct_rate": None, "passed_people": 0}

@@ -57,31 +57,42 @@ def _download(client, url):
 
 
 def _table(ws):
-    """{code: {header: value}} of a sheet's unit rows (not the （本级） ones), in order."""
+    """{code: {header: value}} of a sheet's unit rows (not the （本级） ones), in order; a
+    row of what a unit took part in before it moved out is under its code and "（已调出）"."""
     rows = list(ws.iter_rows(values_only=True))
     start = next(i for i, row in enumerate(rows) if row[0] == "单位")
     headers = rows[start]
     table = {}
     for row in rows[start + 1:]:
         if "（本级）" not in row[0]:
-            table[row[1]] = dict(zip(headers, row, strict=True))
+            key = row[1] + MOVED if row[0].endswith(MOVED) else row[1]
+            table[key] = dict(zip(headers, row, strict=True))
     return table
+
+
+#: How the report marks a moved-out row (and how these tests key it).
+MOVED = "（已调出）"
+
+
+def row_key(row) -> str:
+    """A figure_tree row's key in `_table`."""
+    return row.unit.code + MOVED if row.moved_out else row.unit.code
 
 
 def _figures(tree, period=False):
     out = {}
-    for row in tree.in_tree_order():
+    for row in tree.in_tree_order(moved=True):
         counts = row.total
-        out[row.unit.code] = {
+        key = row_key(row)
+        out[key] = {
             "应参与人数": counts.headcount, "参与人数": counts.participants,
             "参与人次": counts.attempts, "及格人数": counts.passed_people,
             "参与率": counts.participation_rate, "人均答题次数": counts.attempts_per_person,
             "平均分": counts.average_score, "正确率": counts.correct_rate}
         if period:
-            out[row.unit.code].update({"本期参与人数": row.period.participants,
-                                       "本期参与人次": row.period.attempts})
-        out[row.unit.code] = {key: "—" if value is None else value
-                              for key, value in out[row.unit.code].items()}
+            out[key].update({"本期参与人数": row.period.participants,
+                             "本期参与人次": row.period.attempts})
+        out[key] = {name: "—" if value is None else value for name, value in out[key].items()}
     return out
 
 

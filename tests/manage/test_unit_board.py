@@ -151,3 +151,22 @@ def test_the_campaign_list_links_to_each_board(board, app, make_user):
     html = client.get("/manage/campaigns").get_data(as_text=True)
     assert f"/manage/campaigns/{world['campaign'].slug}/units" in html
     assert client.get("/manage/").headers["Location"].endswith("/manage/campaigns")
+
+
+
+def test_a_unit_that_moved_out_leaves_a_marked_row_that_keeps_the_sums(board, clock,
+                                                                       make_user):
+    world, visit = board
+    world["admin"] = make_user(unit=world["units"]["C"], role=Role.admin)
+    figures.move_and_answer(world, clock, "V3", "T1", "p4")  # 河口村 from 河山镇 to 城关镇
+    html = visit("T2").get_data(as_text=True)
+    row = next(r for r in html.split("<tbody>", 1)[1].split("<tr")[1:] if "河口村" in r)
+    assert 'class="moved"' in row and "已调出" in row and "unit=V3" not in row
+    # 河山镇 keeps 河口村's three attempts from before: 4 in all, as before the move
+    assert _cells(html, "河山镇（合计）")[3] == "4" and _cells(html, "河口村")[:4] == [
+        "0", "2", "—", "3"]
+    town = visit("T1").get_data(as_text=True)
+    assert _cells(town, "河口村")[:4] == ["8", "1", "12.5%", "1"]  # only the new attempt
+    assert _cells(town, "城关镇（合计）")[3] == "8"
+    english = visit("T2", lang="en").get_data(as_text=True)
+    assert "Moved out" in english

@@ -129,7 +129,7 @@ def test_a_unit_is_renamed_and_its_headcount_set(client, organizer, db):
 
 def test_a_move_takes_the_subtree_and_the_page_says_what_happens_to_figures(client, admin, db):
     form = page(client, "/manage/units/A1/move")
-    assert "已完成的答题始终计入答题时所在的单位" in form and "原上级单位不再计入" in form
+    assert "原上级单位保留这些数据" in form and "已调出" in form
     response = post(client, "/manage/units/A1/move", "/manage/units/A1/move", parent="B")
     assert response.status_code == 302
     a1, a1a = unit(db, "A1"), unit(db, "A1a")

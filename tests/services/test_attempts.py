@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from quiz.db import write_transaction
-from quiz.models import Attempt, Question, UnitCounter
+from quiz.models import Attempt, Question
 from quiz.services import attempts, counters
 from quiz.services.errors import (
     AttemptFinished,
@@ -21,7 +21,7 @@ from quiz.services.errors import (
     TimeUp,
     ValidationFailed,
 )
-from tests.helpers import correct_answers, wrong_answers
+from tests.helpers import correct_answers, kept_counter, wrong_answers
 
 GRACE = 5
 
@@ -163,7 +163,7 @@ def test_submitting_twice_returns_the_same_result_and_counts_once(db, make_user,
     clock.advance(3)
     second = submit(user, attempt, clock, wrong_answers(attempt))
     assert (second.score, second.finished_at) == (first.score, first.finished_at)
-    kept = db.session.get(UnitCounter, (quiz.campaign_id, user.unit_id))
+    kept = kept_counter(quiz.campaign_id, user.unit_id)
     assert (kept.attempts, kept.participants) == (1, 1)
     assert counters.compare() == []
 
@@ -216,7 +216,7 @@ def test_a_save_after_the_deadline_is_refused_and_the_attempt_is_finished(
     assert stored.status == "timed_out"
     assert stored.answers == {first[0]: first[1]}  # what was saved in time, nothing later
     assert stored.score == 5 and stored.finished_at == stored.deadline_at
-    assert db.session.get(UnitCounter, (quiz.campaign_id, user.unit_id)).attempts == 1
+    assert kept_counter(quiz.campaign_id, user.unit_id).attempts == 1
 
 
 def test_a_late_submit_scores_only_the_answers_saved_in_time(make_user, make_quiz, clock):
@@ -237,7 +237,7 @@ def test_an_overdue_attempt_is_finished_and_counted_when_touched_again(
     assert new.id != old.id
     db.session.expire_all()
     assert db.session.get(Attempt, old.id).status == "timed_out"
-    assert db.session.get(UnitCounter, (quiz.campaign_id, user.unit_id)).attempts == 1
+    assert kept_counter(quiz.campaign_id, user.unit_id).attempts == 1
 
 
 def test_saving_a_finished_attempt_is_refused(make_user, make_quiz, clock):
@@ -285,8 +285,8 @@ def test_attempt_counts_for_the_unit_the_user_had_when_starting(
     user.unit_id = elsewhere.id
     db.session.commit()
     submit(user, attempt, clock)
-    assert db.session.get(UnitCounter, (quiz.campaign_id, first_unit)).attempts == 1
-    assert db.session.get(UnitCounter, (quiz.campaign_id, elsewhere.id)) is None
+    assert kept_counter(quiz.campaign_id, first_unit).attempts == 1
+    assert kept_counter(quiz.campaign_id, elsewhere.id) is None
 
 
 def test_counters_track_people_attempts_answers_and_scores(db, make_user, make_quiz, clock):
@@ -298,7 +298,7 @@ def test_counters_track_people_attempts_answers_and_scores(db, make_user, make_q
         attempt = start(user, quiz, clock)
         submit(user, attempt, clock,
                correct_answers(attempt) if good else wrong_answers(attempt))
-    kept = db.session.get(UnitCounter, (quiz.campaign_id, alice.unit_id))
+    kept = kept_counter(quiz.campaign_id, alice.unit_id)
     assert (kept.participants, kept.attempts, kept.answers, kept.correct_answers,
             kept.score_sum, kept.passed_attempts) == (2, 3, 24, 16, 80, 2)
     assert counters.compare() == []

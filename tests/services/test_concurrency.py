@@ -6,8 +6,8 @@ import threading
 
 from quiz.api.auth import issue_token
 from quiz.extensions import db
-from quiz.models import UnitCounter
 from quiz.services import counters
+from tests.helpers import kept_counter
 
 USERS = 12
 TAPS = 3  # each person submits three times at once (double tap, retries)
@@ -50,6 +50,6 @@ def test_concurrent_submits_for_one_unit_match_a_recount(app, make_unit, make_us
     assert all(len({str(b) for b in bodies}) == 1 for bodies in by_attempt.values())
 
     db.session.rollback()  # end the test's own read snapshot, see the threads' writes
-    kept = db.session.get(UnitCounter, (quiz.campaign_id, unit.id))
+    kept = kept_counter(quiz.campaign_id, unit.id)
     assert (kept.attempts, kept.participants) == (USERS, USERS)
     assert counters.compare() == []

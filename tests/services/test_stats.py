@@ -178,22 +178,3 @@ def test_an_attempt_after_midnight_in_shanghai_counts_on_the_next_day(
     tree = stats.figure_tree(quiz.campaign, unit, eleventh, daily=True)
     assert tree.total.period.attempts == 1 and list(tree.daily()) == [dt.date(2026, 6, 11)]
     assert stats.figure_tree(quiz.campaign, unit, tenth).total.period.attempts == 0
-
-
-def test_a_moved_unit_takes_its_past_figures_to_its_new_parent(world, make_user):
-    from quiz.db import write_transaction
-    from quiz.models import Role
-    from quiz.services import unit_admin
-    from quiz.services.reach import reach_of
-
-    v3, t1, t2 = (world["units"][code] for code in ("V3", "T1", "T2"))
-    before = _tree(world)
-    admin = make_user(unit=world["units"]["C"], role=Role.admin)
-    with write_transaction():
-        unit_admin.move_unit(reach_of(admin), v3, "T1")
-    after = _tree(world)
-    moved = before.rows[v3.id].total
-    assert after.rows[v3.id].total == moved  # the unit keeps its own figures
-    assert after.rows[t1.id].total.attempts == before.rows[t1.id].total.attempts + moved.attempts
-    assert after.rows[t2.id].total.attempts == before.rows[t2.id].total.attempts - moved.attempts
-    assert after.total.total == before.total.total  # the county's are unchanged

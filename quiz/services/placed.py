@@ -1,0 +1,138 @@
+"""Each unit's own figures per place in the tree (its path when the attempts were started),
+from the kept counters or, for `reconcile`, recounted from the finished attempts.
+
+quiz.services.stats adds them up over subtrees; the definitions of the figures are there.
+Each function is a few grouped queries over one subtree's index range, however many
+attempts there are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import (
+    Attempt,
+    Campaign,
+    Participation,
+    ParticipationDay,
+    Unit,
+    UnitCounter,
+    UnitDayCounter,
+)
+from .counters import FINISHED
+from .figures import Counts
+from .periods import Period
+from .units import in_subtree
+
+#: Counter columns read as they are kept (participants come with them, per unit).
+_KEPT = ("participants", "attempts", "answers", "correct_answers", "score_sum")
+
+#: Figures of one unit at one place in the tree: {(unit id, its path then): figures}.
+Placed = dict[tuple[int, str], Counts]
+Daily = dict[tuple[int, str], dict[dt.date, Counts]]
+
+
+def kept_totals(campaign: Campaign, top: Unit) -> Placed:
+    """Each unit's own figures over the whole campaign, per place."""
+    kept = db.session.execute(
+        sa.select(UnitCounter.unit_id, UnitCounter.unit_path,
+                  *(getattr(UnitCounter, f) for f in _KEPT))
+        .where(UnitCounter.campaign_id == campaign.id,
+               in_subtree(UnitCounter.unit_path, top.path))
+    ).all()
+    passed = {(row[0], row[1]): row[2] for row in db.session.execute(
+        sa.select(Participation.unit_id, Participation.unit_path, sa.func.count())
+        .where(Participation.campaign_id == campaign.id, Participation.passed.is_(True),
+               in_subtree(Participation.unit_path, top.path))
+        .group_by(Participation.unit_id, Participation.unit_path))}
+    return {(row[0], row[1]): Counts(0, *(int(v) for v in row[2:]),
+                                     int(passed.get((row[0], row[1]), 0)))
+            for row in kept}
+
+
+def kept_period(campaign: Campaign, top: Unit, period: Period) -> Placed:
+    """Each unit's own figures over the period's days (each person once per unit)."""
+    in_days = (UnitDayCounter.day >= period.first, UnitDayCounter.day <= period.last)
+    sums = db.session.execute(
+        sa.select(UnitDayCounter.unit_id, UnitDayCounter.unit_path,
+                  *(sa.func.sum(getattr(UnitDayCounter, f)) for f in _KEPT[1:]))
+        .where(UnitDayCounter.campaign_id == campaign.id, *in_days,
+               in_subtree(UnitDayCounter.unit_path, top.path))
+        .group_by(UnitDayCounter.unit_id, UnitDayCounter.unit_path)
+    ).all()
+    people = ParticipationDay
+    distinct = db.session.execute(
+        sa.select(people.unit_id, people.unit_path, sa.func.count(sa.distinct(people.user_id)),
+                  sa.func.count(sa.distinct(sa.case((people.passed.is_(True),
+                                                     people.user_id)))))
+        .where(people.campaign_id == campaign.id, people.day >= period.first,
+               people.day <= period.last, in_subtree(people.unit_path, top.path))
+        .group_by(people.unit_id, people.unit_path)
+    ).all()
+    counted = {(row[0], row[1]): (int(row[2]), int(row[3])) for row in distinct}
+    result = {}
+    for row in sums:
+        participants, passed = counted.get((row[0], row[1]), (0, 0))
+        result[(row[0], row[1])] = Counts(0, participants, *(int(v) for v in row[2:]), passed)
+    return result
+
+
+def kept_daily(campaign: Campaign, top: Unit, period: Period | None
+               ) -> dict[tuple[int, str], dict[dt.date, Counts]]:
+    """{(unit id, path): {day: its own figures that day}}."""
+    where = [UnitDayCounter.campaign_id == campaign.id,
+             in_subtree(UnitDayCounter.unit_path, top.path)]
+    people_where = [ParticipationDay.campaign_id == campaign.id,
+                    ParticipationDay.passed.is_(True),
+                    in_subtree(ParticipationDay.unit_path, top.path)]
+    if period is not None:
+        where += [UnitDayCounter.day >= period.first, UnitDayCounter.day <= period.last]
+        people_where += [ParticipationDay.day >= period.first,
+                         ParticipationDay.day <= period.last]
+    people = (ParticipationDay.unit_id, ParticipationDay.unit_path, ParticipationDay.day)
+    passed = {tuple(row[:3]): int(row[3]) for row in db.session.execute(
+        sa.select(*people, sa.func.count()).where(*people_where).group_by(*people))}
+    result: dict[tuple[int, str], dict[dt.date, Counts]] = defaultdict(dict)
+    for row in db.session.execute(
+            sa.select(UnitDayCounter.unit_id, UnitDayCounter.unit_path, UnitDayCounter.day,
+                      *(getattr(UnitDayCounter, f) for f in _KEPT)).where(*where)):
+        result[(row[0], row[1])][row[2]] = Counts(0, *(int(v) for v in row[3:]),
+                                                  passed.get(tuple(row[:3]), 0))
+    return dict(result)
+
+
+def _attempt_figures(*group):
+    passed_user = sa.case((Attempt.passed.is_(True), Attempt.user_id))
+    return sa.select(
+        *group, sa.func.count(sa.distinct(Attempt.user_id)), sa.func.count(),
+        sa.func.coalesce(sa.func.sum(Attempt.answered_count), 0),
+        sa.func.coalesce(sa.func.sum(Attempt.correct_count), 0),
+        sa.func.coalesce(sa.func.sum(Attempt.score), 0),
+        sa.func.count(sa.distinct(passed_user)),
+    ).where(Attempt.status.in_(FINISHED)).group_by(*group)
+
+
+def recounted(campaign: Campaign, top: Unit, period: Period | None) -> Placed:
+    """Each unit's own figures counted from its finished attempts (of the period's days)."""
+    query = _attempt_figures(Attempt.unit_id, Attempt.unit_path).where(
+        Attempt.campaign_id == campaign.id, in_subtree(Attempt.unit_path, top.path))
+    if period is not None:
+        query = query.where(Attempt.local_day >= period.first, Attempt.local_day <= period.last)
+    return {(row[0], row[1]): Counts(0, *(int(v) for v in row[2:]))
+            for row in db.session.execute(query)}
+
+
+def recounted_daily(campaign: Campaign, top: Unit, period: Period | None
+                     ) -> dict[tuple[int, str], dict[dt.date, Counts]]:
+    query = _attempt_figures(Attempt.unit_id, Attempt.unit_path, Attempt.local_day).where(
+        Attempt.campaign_id == campaign.id, in_subtree(Attempt.unit_path, top.path))
+    if period is not None:
+        query = query.where(Attempt.local_day >= period.first, Attempt.local_day <= period.last)
+    result: dict[tuple[int, str], dict[dt.date, Counts]] = defaultdict(dict)
+    for row in db.session.execute(query):
+        result[(row[0], row[1])][row[2]] = Counts(0, *(int(v) for v in row[3:]))
+    return dict(result)
