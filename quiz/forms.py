@@ -48,6 +48,10 @@ def safe_next(target: str | None, default: str) -> str:
     if not target:
         return default
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc or not target.startswith("/") or target[1:2] in ("/", "\\"):
+        return default
+    # Browsers read "\" as "/" and drop tabs and newlines: "/\evil.com" or "/\t/evil.com"
+    # would leave the site.
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
         return default
     return target

@@ -14,9 +14,14 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..extensions import db
 from ..models import User
+from ..services.accounts import PasswordChangeRequired
 from ..services.errors import Unauthorized
 
 _SALT = "api-token-v2"  # v1 tokens named a piece of the password hash; they are refused
+
+
+#: What a user who must replace a temporary password may still do through the API.
+PASSWORD_CHANGE_OPEN = frozenset({"api.logout"})
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -52,6 +57,10 @@ def token_required(view):
         user = user_from_token(token.strip()) if scheme.lower() == "bearer" else None
         if user is None:
             raise Unauthorized()
+        # A temporary password (a reset, a roster's one-time code) is replaced on the page
+        # first: the API has no endpoint for it, so it serves nothing but logging out.
+        if user.must_change_password and request.endpoint not in PASSWORD_CHANGE_OPEN:
+            raise PasswordChangeRequired()
         g.api_user = user
         return view(*args, **kwargs)
 

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField, TelField
+from wtforms.validators import EqualTo
 
 
 class RegisterForm(FlaskForm):
@@ -24,3 +25,26 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     """Logging out is a POST with a CSRF token, so no link on another site can do it."""
+
+
+class NewPasswordForm(FlaskForm):
+    """Choosing one's own password in place of a temporary one."""
+
+    new_password = PasswordField(_l("New password"))
+    repeat = PasswordField(_l("New password again"),
+                           validators=[EqualTo("new_password",
+                                               message=_l("The two passwords differ."))])
+    next = HiddenField()
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Name"))
+    unit_code = StringField(_l("Unit"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"))
+    new_password = PasswordField(_l("New password"))
+    repeat = PasswordField(_l("New password again"),
+                           validators=[EqualTo("new_password",
+                                               message=_l("The two passwords differ."))])

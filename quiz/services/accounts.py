@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import generate_password_hash
 
 from ..extensions import db
 from ..models import Role, Unit, User
 from .errors import (
     BadCredentials,
+    Forbidden,
     InvalidFields,
     PhoneTaken,
+    QuizError,
     UnknownUnit,
     ValidationFailed,
     check_fields,
@@ -148,3 +152,85 @@ def set_enabled(user: User, enabled: bool) -> None:
     if not enabled:
         user.end_sessions()
     db.session.flush()
+
+
+# Temporary passwords and one-time codes -------------------------------------------------------
+
+class PasswordChangeRequired(QuizError):
+    """The account holds a temporary password: nothing but choosing a new one until then."""
+
+    code = "password_change_required"
+    status = 403
+    default_message = _l("Your password is a temporary one: choose a new password first.")
+
+
+#: Letters and digits that cannot be taken for one another when read aloud or copied from
+#: paper: no 0/O/o, 1/l/I/i, 2/Z/z, 5/S/s, 8/B, 9/g/q, u/v/V, nor lower-case letters shaped
+#: like their capitals (c, k, p, w, x, y).
+TEMPORARY_ALPHABET = "34679ACDEFGHJKLMNPQRTUWXYabdefhjmnrt"
+TEMPORARY_LENGTH = 8
+#: One-time codes are random (about 41 bits: 36 symbols, 8 places) and replaced at the first
+#: log-in, so a lighter scrypt than people's own passwords (Werkzeug's default, N=2**15) is
+#: enough, and a roster of a thousand people hashes in seconds, not minutes.
+TEMPORARY_HASH_METHOD = "scrypt:4096:8:1"
+
+
+def new_temporary_password() -> str:
+    """A random temporary password or one-time code (`secrets`, no look-alike characters)."""
+    return "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(TEMPORARY_LENGTH))
+
+
+def give_temporary_password(user: User) -> str:
+    """Give `user` a new temporary password and return it (the only copy: only its hash is
+    kept). Every session and token of theirs ends; their next log-in asks for a new one."""
+    code = new_temporary_password()
+    user.password_hash = generate_password_hash(code, method=TEMPORARY_HASH_METHOD)
+    user.must_change_password = True
+    user.end_sessions()
+    db.session.flush()
+    return code
+
+
+def choose_new_password(user: User, new: str) -> None:
+    """Replace a temporary password (the person logged in with it just now) by their own;
+    every session ends, as for any password change. Forbidden when it is not temporary."""
+    if not user.must_change_password:
+        raise Forbidden(_l("Your password is not a temporary one: change it on your account "
+                           "page, with your current password."))
+    new = validate_password(new, field="new_password")
+    if user.check_password(new):
+        raise ValidationFailed(_l("Choose a password of your own, not the temporary one."),
+                               field="new_password")
+    user.set_password(new)
+    user.must_change_password = False
+    db.session.flush()
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    """`change_password`, which also ends a temporary password's reign."""
+    change_password(user, current, new)
+    user.must_change_password = False
+    db.session.flush()
+
+
+def update_profile(user: User, *, name: str, unit_code: str) -> User:
+    """A person's own name and unit (an open unit, as registration offers them). Staff keep
+    their unit: it is their reach, which whoever manages the level above changes."""
+    checks = [("name", lambda: validate_name(name))]
+    unit_code = (unit_code or "").strip()
+    changes_unit = unit_code and unit_code != user.unit.code
+    if changes_unit and user.is_staff:
+        raise Forbidden(_l("Organizers and admins cannot change their own unit: it is what "
+                           "they manage. Ask whoever manages the unit above."),
+                        field="unit_code")
+    if changes_unit:
+        checks.append(("unit_code", lambda: find_unit(unit_code)))
+    values, errors = check_fields(checks)
+    if errors:
+        raise InvalidFields(errors)
+    user.name = values["name"]
+    if "unit_code" in values:
+        # Attempts keep the unit they were taken in (Attempt.unit_id): they stay counted there.
+        user.unit = values["unit_code"]
+    db.session.flush()
+    return user
