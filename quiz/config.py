@@ -31,6 +31,10 @@ class Config:
     LANGUAGES = ("zh_CN", "en")
     #: Seconds after a deadline in which a save or submit is still accepted (network latency).
     QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "5"))
+    #: The address people's phones reach the site at (e.g. https://quiz.example.gov.cn),
+    #: written into the QR posters' links. Unset: the address of the poster page's request,
+    #: with a warning on the page (quiz.services.posters.public_base).
+    PUBLIC_URL = (os.environ.get("PUBLIC_URL") or "").strip() or None
     #: Lifetime of an API bearer token.
     API_TOKEN_MAX_AGE = int(os.environ.get("API_TOKEN_MAX_AGE", str(30 * 24 * 3600)))
     SESSION_COOKIE_HTTPONLY = True
@@ -89,3 +93,5 @@ class TestingConfig(Config):
     CACHE_TYPE = "SimpleCache"
     HTTPS_ONLY = False
     PROXY_COUNT = 0
+    #: A developer's PUBLIC_URL never leaks into the posters' tests.
+    PUBLIC_URL = None
