@@ -36,6 +36,16 @@ def screen_key(slug: str) -> str:
     return f"screen:{slug}"
 
 
+#: "已有 N 人参与" on a campaign's page: read by every visitor at 9:00, so counted at most
+#: this often.
+TAKING_PART_SECONDS = 60
+
+
+def taking_part_key(slug: str) -> str:
+    """The key of the number of people who have taken part in a campaign."""
+    return f"taking-part:{slug}"
+
+
 def init_cache(app: Flask) -> None:
     """Bind `cache`: RedisCache with REDIS_URL, SimpleCache otherwise (unless configured)."""
     if not app.config.get("CACHE_TYPE"):

@@ -140,6 +140,7 @@ def seed(now: dt.datetime) -> SeedReport:
             starts_on=today - dt.timedelta(days=DAYS_UNDER_WAY),
             ends_on=today - dt.timedelta(days=DAYS_UNDER_WAY) + dt.timedelta(days=29),
             timezone="Asia/Shanghai",
+            host_unit=units.unit_by_code(UNIT_TREE[0]),
         )
         quiz = Quiz(
             title="安全知识竞赛答题", time_limit_seconds=600, pass_mark=60, attempts_per_day=3,

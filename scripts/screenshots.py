@@ -2,7 +2,9 @@
 
 Starts the app with gunicorn on a fresh SQLite database with the demo data, then drives
 Debian's Chromium with Playwright as a participant would: log in, start the quiz, answer,
-submit. Run with `make screenshots` (needs `apt-get install chromium fonts-noto-cjk`);
+submit; then the organizers' pages and the QR posters (their PDFs turned into PNG by
+poppler's pdftoppm). Run with `make screenshots` (needs `apt-get install chromium
+fonts-noto-cjk poppler-utils`);
 `scripts/screenshots.py quiz` writes only the shots whose names start with "quiz".
 """
 
@@ -35,7 +37,9 @@ DEMO_BANK_NAME = "安全生产月示范题库"
 
 def start_server(workdir: Path) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir / 'shots.sqlite3'}",
-           "PORT": str(PORT), "GUNICORN_ACCESSLOG": "/dev/null", "WEB_CONCURRENCY": "1"}
+           "PORT": str(PORT), "GUNICORN_ACCESSLOG": "/dev/null", "WEB_CONCURRENCY": "1",
+           # the posters' links: an address phones would reach (no loopback warning)
+           "PUBLIC_URL": os.environ.get("PUBLIC_URL", "https://quiz.example.gov.cn")}
     flask = [str(ROOT / ".venv/bin/flask"), "--app", "quiz"]
     subprocess.run([*flask, "init-db"], env=env, check=True, cwd=ROOT)
     subprocess.run([*flask, "seed-demo"], env=env, check=True, cwd=ROOT)
@@ -189,6 +193,70 @@ def console_figures(browser) -> None:
         context.close()
 
 
+def posters(browser) -> None:
+    """A unit's QR poster on a phone and on an office screen, as Chromium prints it, and
+    the first page of each PDF layout (a township's posters, the county's sheet) as PNG."""
+    slug = _demo_slug()
+    for size, suffix, phone in ((PHONE, "phone", True), (OFFICE, "desktop", False)):
+        context = browser.new_context(viewport=size, device_scale_factor=2 if phone else 1,
+                                      is_mobile=phone, has_touch=phone, locale="zh-CN")
+        page = context.new_page()
+        log_in(page, ADMIN)
+        page.goto(f"{BASE}/manage/campaigns/{slug}/units/PA-KF-DZ/poster")
+        shoot(page, f"poster-{suffix}", full_page=True)
+        if not phone:
+            _pdf_png(page.pdf(format="A4", print_background=True, prefer_css_page_size=True),
+                     "poster-print")
+            for layout, unit in (("posters", "PA-KF"), ("sheet", "PA")):
+                response = page.request.get(f"{BASE}/manage/campaigns/{slug}/posters.pdf"
+                                            f"?unit={unit}&layout={layout}")
+                assert response.ok, response.status
+                _pdf_png(response.body(), f"poster-pdf-{layout}")
+        context.close()
+
+
+def campaign_pages(browser) -> None:
+    """The campaign's settings, a new campaign's form, and the quiz form refusing more
+    questions than the bank holds, on a phone and on an office screen (as the admin: the
+    demo campaign is hosted by the county)."""
+    slug = _demo_slug()
+    for size, suffix, phone in ((PHONE, "phone", True), (OFFICE, "desktop", False)):
+        context = browser.new_context(viewport=size, device_scale_factor=2 if phone else 1,
+                                      is_mobile=phone, has_touch=phone, locale="zh-CN")
+        page = context.new_page()
+        log_in(page, ADMIN)
+        page.goto(f"{BASE}/manage/campaigns/{slug}/edit")
+        shoot(page, f"campaign-settings-{suffix}", full_page=True)
+        page.goto(f"{BASE}/manage/campaigns/new")
+        page.fill("#title", "河山镇安全生产月知识竞赛")
+        page.fill("#slug", "Hs 2026")
+        page.fill("#starts_on", "2026-06-30")
+        page.fill("#ends_on", "2026-06-01")
+        page.click("button[type=submit].primary")
+        page.wait_for_load_state()
+        shoot(page, f"campaign-form-errors-{suffix}", full_page=True)
+        page.goto(f"{BASE}/manage/campaigns/{slug}/quizzes/new")
+        page.check("input[name=banks]")
+        page.fill("#single", "80")
+        page.fill("#minutes", "200")
+        page.click("button[type=submit].primary")
+        page.wait_for_load_state()
+        shoot(page, f"quiz-form-errors-{suffix}", full_page=True)
+        context.close()
+
+
+def _pdf_png(pdf: bytes, name: str) -> None:
+    """The first page of a PDF as docs/screenshots/NAME.png, at 60 dpi (poppler)."""
+    if ONLY and not name.startswith(ONLY):
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "page.pdf"
+        path.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
+                        str(path), str(OUT / name)], check=True)
+    print(f"wrote {(OUT / name).relative_to(ROOT)}.png")
+
+
 def _big_screen(browser, slug: str) -> None:
     """The public big screen on a projector (1920×1080) and on a phone."""
     for size, name in (({"width": 1920, "height": 1080}, "screen-1920"), (PHONE, "screen-phone")):
@@ -225,6 +293,8 @@ def main() -> int:
                 journey(browser, "en")
                 organizer_pages(browser)
                 console_figures(browser)
+                posters(browser)
+                campaign_pages(browser)
                 browser.close()
         finally:
             server.terminate()

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 
 from quiz import create_app
 from quiz.config import TestingConfig
@@ -110,6 +111,16 @@ def app(database_template, tmp_path, clock):
         shutil.copy(database_template, path)
         url = f"sqlite:///{path}"
     app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": url, "QUIZ_CLOCK": clock})
+
+    @app.teardown_request
+    def _forget_the_requests_user(_error):
+        # In production each request has an app context, and `g`, of its own; here the
+        # test's app context outlives the requests, so what Flask-Login and Flask-WTF keep
+        # on `g` (the user, the CSRF token) is dropped after each, or the next request of
+        # another client would inherit it.
+        for name in ("_login_user", "csrf_token"):
+            g.pop(name, None)
+
     with app.app_context():
         yield app
         _db.session.remove()

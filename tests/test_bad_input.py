@@ -23,7 +23,9 @@ def _urls(app) -> list[tuple[str, str]]:
         values = {}
         for name in rule.arguments:
             converter = rule._converters[name]
-            values[name] = HUGE if "Integer" in type(converter).__name__ else "f" * 40
+            values[name] = (HUGE if "Integer" in type(converter).__name__
+                            else sorted(converter.items)[0] if hasattr(converter, "items")
+                            else "f" * 40)
         url = rule.build(values, append_unknown=False)[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             found.append((method, url))

@@ -142,7 +142,8 @@ def _every_console_route(app):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/manage"):
             continue
-        values = {name: 1 if "int" in type(conv).__name__.lower() else "x"
+        values = {name: 1 if "int" in type(conv).__name__.lower()
+                  else sorted(conv.items)[0] if hasattr(conv, "items") else "x"
                   for name, conv in rule._converters.items()}
         if "kind" in values:
             values["kind"] = "xlsx"

@@ -18,7 +18,7 @@ def _scope():
     """The campaign, unit and period a figures request asks for, within the caller's reach."""
     within = reach.require_staff(g.api_user)
     campaign = campaigns.get_campaign(request.view_args["slug"])
-    unit = within.unit_by_code(request.args.get("unit"))
+    unit = campaigns.figures_unit(within, campaign, request.args.get("unit"))
     period = periods.parse_period(campaign, request.args.get("from"), request.args.get("to"))
     return campaign, unit, period
 

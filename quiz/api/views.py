@@ -129,7 +129,7 @@ def unit_list():
 def campaign_list():
     moment = now()
     result = []
-    for campaign in campaigns.active_campaigns(moment):
+    for campaign in campaigns.active_campaigns(moment, g.api_user.unit):
         result.append({
             "slug": campaign.slug, "title": campaign.title, "theme": campaign.theme,
             "starts_on": campaign.starts_on.isoformat(), "ends_on": campaign.ends_on.isoformat(),

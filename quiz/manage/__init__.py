@@ -2,4 +2,16 @@ from flask import Blueprint
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
-from . import banks, campaigns, common, dashboard, people, reports, screen, units  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    accounts,
+    banks,
+    campaign_admin,
+    campaigns,
+    common,
+    dashboard,
+    people,
+    posters,
+    reports,
+    screen,
+    units,
+)

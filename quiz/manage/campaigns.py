@@ -6,15 +6,20 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
-from ..services import campaigns, reach, stats
+from ..services import campaign_admin, campaigns, reach, stats
 from . import bp
 from .common import figures_scope
 
 
 @bp.route("/campaigns")
 def campaign_list():
-    return render_template("manage/campaigns/list.html", campaigns=campaigns.all_campaigns(),
-                           home=reach.reach_of(current_user).home_id)
+    within = reach.reach_of(current_user)
+    archived = request.args.get("archived") in stats.YES
+    found = campaigns.staff_campaigns(within, archived=archived)
+    return render_template("manage/campaigns/list.html", campaigns=found, archived=archived,
+                           home=within.home_id,
+                           manageable={c.id for c in found
+                                       if campaign_admin.may_manage(within, c)})
 
 
 @bp.route("/campaigns/<slug>/units")

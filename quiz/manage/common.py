@@ -71,7 +71,7 @@ def figures_scope(slug: str) -> FiguresScope:
     not (within reach), 403 for someone who is not staff."""
     campaign = campaigns.get_campaign(slug)
     within = reach.require_staff(current_user)
-    unit = within.unit_by_code(request.args.get("unit"))
+    unit = campaigns.figures_unit(within, campaign, request.args.get("unit"))
     today = local_date(now(), campaign.timezone)
     period, errors = requested_period(campaign)
     return FiguresScope(campaign, within, unit, today, period, errors,

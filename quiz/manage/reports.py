@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..clock import now
 from ..exports.stats_xlsx import write_xlsx
-from ..services.campaigns import get_campaign
+from ..services.campaigns import figures_unit, get_campaign
 from ..services.errors import QuizError, ValidationFailed
 from ..services.periods import parse_period
 from ..services.reach import require_staff
@@ -23,7 +23,7 @@ def campaign_report(slug: str):
     beside the totals; either may be left out)."""
     reach = require_staff(current_user)
     campaign = get_campaign(slug)
-    unit = reach.unit_by_code(request.args.get("unit"))
+    unit = figures_unit(reach, campaign, request.args.get("unit"))
     period = _period(campaign, request.args.get("from"), request.args.get("to"))
     report = build_report(campaign, unit, period, now())
     return download(write_xlsx(report.sheets), XLSX_MIME, report.filename("xlsx"),

@@ -1,7 +1,8 @@
 """Switching a campaign's big screen (/c/<slug>/screen) on and off, from the campaigns list.
 
-Admins and organizers of the root unit may (quiz.services.screen.may_switch); other
-organizers see whether it is on. The list's template asks `may_switch_screen()`.
+Admins, organizers of the root unit and those whose reach holds the campaign's host may
+(quiz.services.screen.may_switch); other organizers see whether it is on. The list's
+template asks `may_switch_screen(campaign)`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ class ScreenForm(FlaskForm):
 
 @bp.context_processor
 def _screen_switch():
-    return {"may_switch_screen": lambda: screen_service.may_switch(current_user)}
+    return {"may_switch_screen": lambda campaign=None: screen_service.may_switch(current_user,
+                                                                                  campaign)}
 
 
 @bp.route("/campaigns/<slug>/screen", methods=["POST"])

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..timeutil import utcnow
 from .bank import Bank
+from .unit import Unit
 
 quiz_bank = sa.Table(
     "quiz_bank",
@@ -33,6 +34,14 @@ class Campaign(db.Model):
     starts_on: Mapped[dt.date]
     ends_on: Mapped[dt.date]
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
+    #: The host (主办单位): only people of its subtree see and take the campaign, only
+    #: organizers whose reach holds it manage it, and its figures cover that subtree.
+    #: None: the whole installation (every tree), managed by admins.
+    host_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    #: Closed early, from this moment on (no attempt starts; open ones may still finish).
+    closed_at: Mapped[dt.datetime | None]
+    #: Archived: off the console's list of current campaigns and the participants' pages.
+    archived_at: Mapped[dt.datetime | None]
     #: The big screen (/c/<slug>/screen) is switched on: public, with masked names.
     screen_enabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -40,6 +49,7 @@ class Campaign(db.Model):
     quizzes: Mapped[list[Quiz]] = relationship(
         back_populates="campaign", order_by="Quiz.id", lazy="selectin"
     )
+    host_unit: Mapped[Unit | None] = relationship(lazy="joined")
 
     def is_open_on(self, day: dt.date) -> bool:
         return self.starts_on <= day <= self.ends_on

@@ -42,6 +42,10 @@ class User(UserMixin, db.Model):
     #: Part of every session cookie, remember cookie and API token of this user: a new value
     #: (logout, a password change, disabling) ends all of them at once.
     session_token: Mapped[str] = mapped_column(sa.String(32), default=new_session_token)
+    #: The password is a temporary one (an organizer's reset, a roster's first-login code):
+    #: the next login asks for a new one before anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False,
+                                                       server_default=sa.false())
 
     unit: Mapped[Unit] = relationship(lazy="joined")
 

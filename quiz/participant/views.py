@@ -6,6 +6,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..caching import TAKING_PART_SECONDS, fresh_or_compute, taking_part_key
 from ..clock import grace, now
 from ..db import write_transaction
 from ..errors import json_error
@@ -20,7 +21,8 @@ from .forms import ActionForm
 
 @bp.route("/")
 def index():
-    campaign = campaigns.current_or_next(now())
+    campaign = campaigns.current_or_next(
+        now(), current_user.unit if current_user.is_authenticated else None)
     if campaign is None:
         return render_template("participant/empty.html")
     return redirect(url_for(".campaign", slug=campaign.slug, **request.args))
@@ -38,9 +40,15 @@ def campaign(slug: str):
             open_one = attempt_service.open_attempt(current_user, quiz)
             if open_one is not None and not attempt_service.is_overdue(open_one, moment, grace()):
                 resumable[quiz.id] = open_one
+    taking_part = fresh_or_compute(
+        taking_part_key(item.slug), TAKING_PART_SECONDS, moment,
+        lambda: {"n": campaigns.participant_count(item)})["n"]
     return render_template(
         "participant/campaign.html", campaign=item, left=left, resumable=resumable,
         form=ActionForm(), today=to_local(moment, item.timezone).date(),
+        entry=campaigns.entry(item, request.args.get("unit")), taking_part=taking_part,
+        is_open=campaigns.is_open(item, moment),
+        for_me=not current_user.is_authenticated or campaigns.hosts(item, current_user.unit),
     )
 
 

@@ -29,13 +29,15 @@ from ..models import (
     User,
 )
 from ..timeutil import local_date
-from . import counters, ranking
+from . import campaigns, counters, ranking
 from .drawing import DrawnQuestion, as_drawn, draw_questions
 from .errors import (
     AttemptFinished,
+    CampaignClosed,
     CampaignEnded,
     CampaignNotStarted,
     DailyLimitReached,
+    NotForYourUnit,
     NotFound,
     QuizError,
     QuizUnavailable,
@@ -97,6 +99,9 @@ def check_open(quiz: Quiz, now: dt.datetime) -> None:
         raise CampaignNotStarted()
     if today > campaign.ends_on:
         raise CampaignEnded()
+    if campaign.archived_at is not None or (
+            campaign.closed_at is not None and campaign.closed_at <= now):
+        raise CampaignClosed()
 
 
 def start(user: User, quiz: Quiz, now: dt.datetime, grace_seconds: int,
@@ -106,6 +111,8 @@ def start(user: User, quiz: Quiz, now: dt.datetime, grace_seconds: int,
     if existing is not None and not finish_if_overdue(existing, now, grace_seconds):
         return Started(existing, created=False)
     check_open(quiz, now)
+    if not campaigns.hosts(quiz.campaign, user.unit):
+        raise NotForYourUnit()
     today = local_date(now, quiz.campaign.timezone)
     if attempts_started_on(user, quiz, today) >= quiz.attempts_per_day:
         raise DailyLimitReached()

@@ -100,6 +100,18 @@ class CampaignEnded(QuizError):
     default_message = _l("This campaign has ended.")
 
 
+class CampaignClosed(QuizError):
+    code = "campaign_closed"
+    status = 409
+    default_message = _l("The organizers have closed this campaign.")
+
+
+class NotForYourUnit(QuizError):
+    code = "not_for_your_unit"
+    status = 403
+    default_message = _l("This campaign is for the people of another unit.")
+
+
 class QuizUnavailable(QuizError):
     code = "quiz_unavailable"
     status = 409

@@ -25,6 +25,7 @@ from ..extensions import db
 from ..models import Attempt, Campaign, PersonBest, Unit, User
 from ..timeutil import isoformat_utc, to_local
 from . import ranking
+from .campaigns import figures_unit
 from .errors import NotFound, Unauthorized
 from .reach import Reach, reach_of
 from .units import in_subtree
@@ -218,7 +219,7 @@ def board_unit(viewer: User | None, campaign: Campaign, code: str | None) -> Uni
     if not code:
         return None
     if viewer.is_staff:
-        return reach_of(viewer).unit_by_code(code)
+        return figures_unit(reach_of(viewer), campaign, code)
     for unit in (own_unit(viewer, campaign), viewer.unit):
         if unit.code == code:
             return unit

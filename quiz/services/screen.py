@@ -33,18 +33,23 @@ UNITS_SHOWN = 12
 # --- who may switch it ----------------------------------------------------------------
 
 
-def may_switch(user: User | None) -> bool:
-    """Whether `user` may switch a campaign's screen on or off: admins, and organizers of
-    the single root unit (whose reach is the whole tree the screen adds up). An organizer
-    of a unit below would publish figures of units beyond their reach."""
+def may_switch(user: User | None, campaign: Campaign | None = None) -> bool:
+    """Whether `user` may switch a campaign's screen on or off: admins, organizers of the
+    single root unit, and organizers whose reach holds the campaign's host (the tree the
+    screen adds up). An organizer of a unit below would publish figures of units beyond
+    their reach."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_enabled:
         return False
-    return user.is_staff and reach_of(user).covers_every_unit()
+    if not user.is_staff:
+        return False
+    within = reach_of(user)
+    host = campaign.host_unit if campaign is not None else None
+    return within.covers_every_unit() or (host is not None and within.covers(host))
 
 
 def set_screen(campaign: Campaign, on: bool, *, by: User | None) -> Campaign:
     """Switch the campaign's big screen on or off; Forbidden unless `by` may."""
-    if not may_switch(by):
+    if not may_switch(by, campaign):
         raise Forbidden()
     campaign.screen_enabled = bool(on)
     db.session.flush()
@@ -101,9 +106,10 @@ def screen_data(campaign: Campaign, now: dt.datetime) -> dict:
 
 
 def _totals_and_units(campaign: Campaign) -> tuple[Counts, list[UnitRow]]:
-    """The whole tree's figures and the rows to rank: the root's children, each over its
-    subtree. With several roots (no single tree), the roots themselves are ranked."""
-    root = single_root()
+    """The campaign's figures and the rows to rank: its host's children (or the root's,
+    for a campaign of the whole installation), each over its subtree. With several roots
+    (no single tree), the roots themselves are ranked."""
+    root = campaign.host_unit or single_root()
     if root is not None:
         tree = figure_tree(campaign, root)
         return tree.total.total, tree.children()

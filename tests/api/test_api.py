@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from quiz.extensions import db
@@ -254,3 +256,18 @@ def test_the_unit_list_leaves_retired_units_out(api, db, make_unit):
     db.session.commit()
     codes = {row["code"] for row in api.call("GET", "/units").json}
     assert kept.code in codes and retired.code not in codes
+
+
+def test_the_campaign_list_holds_only_campaigns_hosted_above_the_callers_unit(
+        api, make_unit, make_user, make_quiz, clock, db):
+    county = make_unit("平安县", code="HC", kind="county")
+    elsewhere = make_unit("安宁县", code="HO", kind="county")
+    ours, theirs, everyone = make_quiz(), make_quiz(), make_quiz()
+    ours.campaign.host_unit, theirs.campaign.host_unit = county, elsewhere
+    db.session.commit()
+    clock.set(dt.datetime(2026, 6, 10, 2))
+    api.login(make_user(unit=make_unit("河山镇", parent=county, code="HT")))
+    slugs = {item["slug"] for item in api.call("GET", "/campaigns").json}
+    assert slugs == {ours.campaign.slug, everyone.campaign.slug}
+    refused = api.call("POST", f"/quizzes/{theirs.id}/attempts")
+    assert (refused.status_code, refused.json["error"]["code"]) == (403, "not_for_your_unit")
