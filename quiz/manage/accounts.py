@@ -16,7 +16,7 @@ from ..services.errors import QuizError
 from ..services.reach import reach_of
 from . import bp
 from .account_forms import PersonMoveForm, RosterFileForm
-from .common import XLSX_MIME, download
+from .common import XLSX_MIME, download, read_upload
 from .forms import ActionForm
 from .unit_forms import KIND_NAMES
 
@@ -152,16 +152,10 @@ def _roster_page(template: str, status: int = 200, **context):
 def roster_upload():
     form = RosterFileForm()
     if form.validate_on_submit():
-        upload = form.file.data
-        data = upload.read(MAX_FILE_BYTES + 1) if upload and upload.filename else b""
-        if not data:
-            form.file.errors = [*form.file.errors, _("Choose a file to upload.")]
-        elif len(data) > MAX_FILE_BYTES:
-            form.file.errors = [*form.file.errors, _("The file is larger than %(limit)d MB.",
-                                                     limit=MAX_FILE_BYTES // (1024 * 1024))]
-        else:
+        data = read_upload(form)
+        if data is not None:
             with write_transaction():
-                pending = roster_uploads.hold_roster(current_user, upload.filename, data)
+                pending = roster_uploads.hold_roster(current_user, form.file.data.filename, data)
             return redirect(url_for(".roster_preview", token=pending.id))
     return _roster_page("upload.html", 422 if form.errors else 200, form=form,
                         limit_mb=MAX_FILE_BYTES // (1024 * 1024),

@@ -14,7 +14,7 @@ from ..forms import attach_error, safe_next
 from ..services import banks, uploads
 from ..services.errors import QuizError
 from . import bp
-from .common import XLSX_MIME, download
+from .common import XLSX_MIME, download, read_upload
 from .forms import ActionForm, QuestionForm, UploadForm
 
 #: Flask adds "; charset=utf-8" to text types itself.
@@ -38,7 +38,7 @@ def template():
 def upload():
     form = UploadForm(bank=request.args.get("bank", ""))
     if form.validate_on_submit():
-        data = _read_upload(form)
+        data = read_upload(form)
         if data is not None:
             try:
                 with write_transaction():
@@ -54,19 +54,6 @@ def upload():
     names = [summary.bank.name for summary in banks.bank_summaries()]
     return render_template("manage/banks/upload.html", form=form, bank_names=names,
                            limit_mb=MAX_FILE_BYTES // (1024 * 1024))
-
-
-def _read_upload(form: UploadForm) -> bytes | None:
-    upload = form.file.data
-    if not upload or not getattr(upload, "filename", ""):
-        form.file.errors = [*form.file.errors, _("Choose a file to upload.")]
-        return None
-    data = upload.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        form.file.errors = [*form.file.errors, _("The file is larger than %(limit)d MB.",
-                                                 limit=MAX_FILE_BYTES // (1024 * 1024))]
-        return None
-    return data
 
 
 @bp.route("/imports/<token>")

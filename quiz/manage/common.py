@@ -7,7 +7,10 @@ from io import BytesIO
 from urllib.parse import quote
 
 from flask import abort, redirect, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+
+from question_bank.model import MAX_FILE_BYTES
 
 from ..clock import now
 from ..forms import current_path
@@ -31,6 +34,21 @@ def _staff_only():
 @bp.route("/")
 def index():
     return redirect(url_for(".campaign_list"))
+
+
+def read_upload(form) -> bytes | None:
+    """The bytes of the file uploaded in `form.file`; None, with the reason beside the
+    field, when none was chosen, it is empty, or it is larger than the limit."""
+    upload = form.file.data
+    data = upload.read(MAX_FILE_BYTES + 1) if upload and getattr(upload, "filename", "") else b""
+    if not data:
+        form.file.errors = [*form.file.errors, _("Choose a file to upload.")]
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        form.file.errors = [*form.file.errors, _("The file is larger than %(limit)d MB.",
+                                                 limit=MAX_FILE_BYTES // (1024 * 1024))]
+        return None
+    return data
 
 
 def download(data, mimetype: str, filename: str, ascii_name: str):

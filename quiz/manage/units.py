@@ -16,7 +16,7 @@ from ..services import unit_admin, unit_uploads
 from ..services.errors import QuizError
 from ..services.reach import reach_of
 from . import bp
-from .common import XLSX_MIME, download
+from .common import XLSX_MIME, download, read_upload
 from .forms import ActionForm
 from .unit_forms import (
     KIND_NAMES,
@@ -212,16 +212,10 @@ def unit_export():
 def unit_upload():
     form, status = UnitFileForm(), None
     if form.validate_on_submit():
-        upload = form.file.data
-        data = upload.read(MAX_FILE_BYTES + 1) if upload and upload.filename else b""
-        if not data:
-            form.file.errors = [*form.file.errors, _("Choose a file to upload.")]
-        elif len(data) > MAX_FILE_BYTES:
-            form.file.errors = [*form.file.errors, _("The file is larger than %(limit)d MB.",
-                                                     limit=MAX_FILE_BYTES // (1024 * 1024))]
-        else:
+        data = read_upload(form)
+        if data is not None:
             with write_transaction():
-                pending = unit_uploads.hold_unit_file(current_user, upload.filename, data)
+                pending = unit_uploads.hold_unit_file(current_user, form.file.data.filename, data)
             return redirect(url_for(".unit_preview", token=pending.id))
     return _render("upload.html", form, status, limit_mb=MAX_FILE_BYTES // (1024 * 1024))
 

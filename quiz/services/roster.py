@@ -33,13 +33,13 @@ from . import accounts
 from .errors import ValidationFailed
 from .reach import Reach
 from .text import clean_name
+from .unit_files import HEADER_SEARCH_ROWS, blank, find_header
 from .unit_files import UnitIssue as RosterIssue
 
 #: People in one file read through the console: each new one costs a hash (some 10 ms), and
 #: a request must end well within gunicorn's 30 s. The command takes more (MAX_CLI_ROWS).
 MAX_ROSTER_ROWS = 1000
 MAX_CLI_ROWS = 50_000
-HEADER_SEARCH_ROWS = 10
 #: Numbers looked up per query.
 LOOKUP_BATCH = 500
 
@@ -149,10 +149,6 @@ def _roles(cells: Sequence[object]) -> dict[str, int]:
     return roles
 
 
-def _blank(cells: Sequence[object]) -> bool:
-    return all(not clean(cell) for cell in cells)
-
-
 def read_roster(data: bytes, filename: str = "", max_rows: int = MAX_ROSTER_ROWS
                 ) -> RosterReport:
     """A roster file's bytes (.xlsx, or CSV in UTF-8 with or without BOM or GB18030) read
@@ -187,33 +183,25 @@ def read_roster(data: bytes, filename: str = "", max_rows: int = MAX_ROSTER_ROWS
 
 def _read_table(rows, report: RosterReport, max_rows: int) -> None:
     rows = iter(rows)
-    searched = 0
-    for _number, cells in rows:
-        if _blank(cells):
-            continue
-        roles = _roles(cells)
-        if all(role in roles for role in COLUMNS):
-            report.headers = {role: clean(cells[index]) for role, index in roles.items()}
-            _read_body(rows, roles, report, max_rows)
-            if not report.rows and not report.issues:
-                report.issues.append(RosterIssue(_l("The file holds nobody.")))
-            return
-        searched += 1
-        if searched >= HEADER_SEARCH_ROWS:
-            break
-    if searched == 0:
+    cells, roles, searched = find_header(rows, _roles, COLUMNS)
+    if cells is None:
+        report.issues.append(RosterIssue(_l("The file holds nobody.")) if searched == 0 else
+                             RosterIssue(_l("No header row was found in the first %(rows)d "
+                                            "rows; it needs the columns %(columns)s.",
+                                            rows=HEADER_SEARCH_ROWS,
+                                            columns="姓名, 手机号, 单位编码")))
+        return
+    report.headers = {role: clean(cells[index]) for role, index in roles.items()}
+    _read_body(rows, roles, report, max_rows)
+    if not report.rows and not report.issues:
         report.issues.append(RosterIssue(_l("The file holds nobody.")))
-    else:
-        report.issues.append(RosterIssue(_l(
-            "No header row was found in the first %(rows)d rows; it needs the columns "
-            "%(columns)s.", rows=HEADER_SEARCH_ROWS, columns="姓名, 手机号, 单位编码")))
 
 
 def _read_body(rows, roles: dict[str, int], report: RosterReport, max_rows: int) -> None:
     headers = report.headers
     first_row_of: dict[str, int] = {}
     for number, cells in rows:
-        if _blank(cells):
+        if blank(cells):
             continue
         if len(report.rows) >= max_rows:
             report.rows.clear()

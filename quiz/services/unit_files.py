@@ -225,32 +225,41 @@ def _roles(cells: Sequence[object]) -> dict[str, int]:
     return roles
 
 
-def _read_table(rows: Iterable[Row], result: UnitFile) -> None:
-    rows = iter(rows)
+def find_header(rows: Iterator[Row], roles_of, required) -> tuple[list | None, dict, int]:
+    """Read `rows` up to the header row among the first HEADER_SEARCH_ROWS that are not
+    blank: (its cells, the column of each role, the rows looked at); (None, {}, n) when
+    none names every `required` role. The rows after it are left in `rows`."""
     searched = 0
     for _number, cells in rows:
-        if _blank(cells):
+        if blank(cells):
             continue
-        roles = _roles(cells)
-        if all(role in roles for role in REQUIRED):
-            result.headers = {role: clean(cells[index]) for role, index in roles.items()}
-            _read_body(rows, roles, result)
-            if not result.rows and not result.issues:
-                result.issues.append(UnitIssue(_l("The file holds no units.")))
-            return
+        roles = roles_of(cells)
+        if all(role in roles for role in required):
+            return list(cells), roles, searched
         searched += 1
         if searched >= HEADER_SEARCH_ROWS:
             break
-    if searched == 0:
+    return None, {}, searched
+
+
+def _read_table(rows: Iterable[Row], result: UnitFile) -> None:
+    rows = iter(rows)
+    cells, roles, searched = find_header(rows, _roles, REQUIRED)
+    if cells is None:
+        result.issues.append(UnitIssue(_l("The file holds no units.")) if searched == 0 else
+                             UnitIssue(_l("No header row was found in the first %(rows)d rows; "
+                                          "it needs the columns %(columns)s.",
+                                          rows=HEADER_SEARCH_ROWS,
+                                          columns="单位编码, 单位名称, 上级单位编码")))
+        return
+    result.headers = {role: clean(cells[index]) for role, index in roles.items()}
+    _read_body(rows, roles, result)
+    if not result.rows and not result.issues:
         result.issues.append(UnitIssue(_l("The file holds no units.")))
-    else:
-        result.issues.append(UnitIssue(_l(
-            "No header row was found in the first %(rows)d rows; it needs the columns "
-            "%(columns)s.", rows=HEADER_SEARCH_ROWS,
-            columns="单位编码, 单位名称, 上级单位编码")))
 
 
-def _blank(cells: Sequence[object]) -> bool:
+def blank(cells: Sequence[object]) -> bool:
+    """Whether a row has nothing in it."""
     return all(not clean(cell) for cell in cells)
 
 
@@ -258,7 +267,7 @@ def _read_body(rows: Iterator[Row], roles: dict[str, int], result: UnitFile) -> 
     headers = result.headers
     count = 0
     for number, cells in rows:
-        if _blank(cells):
+        if blank(cells):
             continue
         count += 1
         if count > MAX_UNIT_ROWS:
