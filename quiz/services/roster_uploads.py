@@ -8,19 +8,12 @@ response only (quiz.manage.accounts sends them as the .xlsx download).
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
-
 from ..extensions import db
 from ..models import PendingImport, User
-from ..timeutil import utcnow
 from . import roster
-from .errors import NotFound
 from .reach import Reach
-from .uploads import PENDING_KEPT_FOR
+from .uploads import ROSTER_FORMAT, held, hold
 
-#: How a held roster is told apart from bank uploads and unit files in pending_import.
-ROSTER_FORMAT = "people"
 #: Rows of a file listed in its preview; the counts cover the whole file.
 PREVIEW_ROWS = 200
 
@@ -28,22 +21,12 @@ PREVIEW_ROWS = 200
 def hold_roster(user: User, filename: str, data: bytes) -> PendingImport:
     """Keep an uploaded roster for its preview; stale uploads and the user's earlier
     roster are dropped."""
-    db.session.execute(sa.delete(PendingImport).where(sa.or_(
-        PendingImport.created_at < utcnow() - PENDING_KEPT_FOR,
-        sa.and_(PendingImport.user_id == user.id, PendingImport.format == ROSTER_FORMAT))))
-    pending = PendingImport(user_id=user.id, bank_name="", format=ROSTER_FORMAT,
-                            filename=(filename or "roster")[-255:], data=data)
-    db.session.add(pending)
-    db.session.flush()
-    return pending
+    return hold(user, ROSTER_FORMAT, filename or "roster", data)
 
 
 def get_roster(user: User, token: str) -> PendingImport:
     """The user's own roster awaiting confirmation."""
-    pending = db.session.get(PendingImport, token)
-    if pending is None or pending.user_id != user.id or pending.format != ROSTER_FORMAT:
-        raise NotFound(_l("This upload is no longer waiting; upload the file again."))
-    return pending
+    return held(user, token, ROSTER_FORMAT)
 
 
 def preview_roster(reach: Reach, pending: PendingImport) -> roster.RosterReport:

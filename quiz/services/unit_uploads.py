@@ -14,13 +14,11 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import PendingImport, Unit, User
-from ..timeutil import utcnow
-from .errors import NotFound
 from .reach import Reach
 from .unit_admin import store_file
 from .unit_files import UnitFile, UnitIssue, UnitRow, read_units, write_table
 from .unit_import import UnitImportReport, export_table, plan_units
-from .uploads import PENDING_KEPT_FOR, UNIT_FILE_FORMAT
+from .uploads import UNIT_FILE_FORMAT, held, hold
 
 #: Rows of a file listed in its preview; the counts cover the whole file.
 PREVIEW_ROWS = 200
@@ -38,23 +36,12 @@ def export_bytes(reach: Reach, kind: str = "xlsx") -> bytes:
 def hold_unit_file(user: User, filename: str, data: bytes) -> PendingImport:
     """Keep an uploaded unit file for its preview and confirmation (in the database, so any
     app server can confirm it); stale uploads and the user's earlier unit file are dropped."""
-    db.session.execute(sa.delete(PendingImport).where(sa.or_(
-        PendingImport.created_at < utcnow() - PENDING_KEPT_FOR,
-        sa.and_(PendingImport.user_id == user.id,
-                PendingImport.format == UNIT_FILE_FORMAT))))
-    pending = PendingImport(user_id=user.id, bank_name="", format=UNIT_FILE_FORMAT,
-                            filename=(filename or "units")[-255:], data=data)
-    db.session.add(pending)
-    db.session.flush()
-    return pending
+    return hold(user, UNIT_FILE_FORMAT, filename or "units", data)
 
 
 def get_unit_file(user: User, token: str) -> PendingImport:
     """The user's own unit file awaiting confirmation."""
-    pending = db.session.get(PendingImport, token)
-    if pending is None or pending.user_id != user.id or pending.format != UNIT_FILE_FORMAT:
-        raise NotFound(_l("This upload is no longer waiting; upload the file again."))
-    return pending
+    return held(user, token, UNIT_FILE_FORMAT)
 
 
 @dataclass

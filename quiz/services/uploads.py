@@ -18,12 +18,44 @@ from ..timeutil import utcnow
 from .banks import ImportReport, check_bank_name, import_parsed, plan_import
 from .errors import NotFound, ValidationFailed
 
-#: Unit files waiting for confirmation (quiz.services.unit_uploads) share this table; this
-#: `format` tells them apart: a bank upload neither shows nor replaces one.
+#: Unit files and rosters waiting for confirmation (quiz.services.unit_uploads,
+#: roster_uploads) share this table; their `format` tells them apart from bank uploads (any
+#: other format): an upload of one kind neither shows nor replaces one of another.
 UNIT_FILE_FORMAT = "units"
+ROSTER_FORMAT = "people"
+NOT_BANKS = (UNIT_FILE_FORMAT, ROSTER_FORMAT)
 
 #: An upload not confirmed within this time is dropped.
 PENDING_KEPT_FOR = dt.timedelta(days=1)
+
+
+def _same_kind(fmt: str):
+    """SQL: a held file of the kind a file of format `fmt` is (units, roster, or bank)."""
+    if fmt in NOT_BANKS:
+        return PendingImport.format == fmt
+    return PendingImport.format.not_in(NOT_BANKS)
+
+
+def hold(user: User, fmt: str, filename: str, data: bytes, **columns) -> PendingImport:
+    """Keep an uploaded file for its preview and confirmation; stale uploads, and the
+    user's earlier file of the same kind, are dropped."""
+    db.session.execute(sa.delete(PendingImport).where(sa.or_(
+        PendingImport.created_at < utcnow() - PENDING_KEPT_FOR,
+        sa.and_(PendingImport.user_id == user.id, _same_kind(fmt)))))
+    pending = PendingImport(user_id=user.id, format=fmt, filename=filename[-255:], data=data,
+                            **{"bank_name": "", **columns})
+    db.session.add(pending)
+    db.session.flush()
+    return pending
+
+
+def held(user: User, token: str, fmt: str) -> PendingImport:
+    """The user's own file of the kind of `fmt` awaiting confirmation; NotFound otherwise."""
+    pending = db.session.get(PendingImport, token)
+    if pending is None or pending.user_id != user.id or (
+            (pending.format in NOT_BANKS or fmt in NOT_BANKS) and pending.format != fmt):
+        raise NotFound(_l("This upload is no longer waiting; upload the file again."))
+    return pending
 
 
 def hold_upload(user: User, *, bank_name: str, filename: str, data: bytes, fmt: str = "auto",
@@ -32,24 +64,13 @@ def hold_upload(user: User, *, bank_name: str, filename: str, data: bytes, fmt: 
     bank_name = check_bank_name(bank_name)
     if fmt != "auto" and fmt not in question_bank.FORMATS:
         raise ValidationFailed(_l("Unknown file format."), field="format")
-    db.session.execute(sa.delete(PendingImport).where(
-        sa.or_(PendingImport.created_at < utcnow() - PENDING_KEPT_FOR,
-               sa.and_(PendingImport.user_id == user.id,
-                       PendingImport.format != UNIT_FILE_FORMAT))))
-    pending = PendingImport(user_id=user.id, bank_name=bank_name,
-                            filename=(filename or "upload")[-255:], format=fmt,
-                            update=update, skip_unsupported=skip_unsupported, data=data)
-    db.session.add(pending)
-    db.session.flush()
-    return pending
+    return hold(user, fmt, filename or "upload", data, bank_name=bank_name, update=update,
+                skip_unsupported=skip_unsupported)
 
 
 def get_pending(user: User, token: str) -> PendingImport:
-    """The user's own upload awaiting confirmation."""
-    pending = db.session.get(PendingImport, token)
-    if pending is None or pending.user_id != user.id or pending.format == UNIT_FILE_FORMAT:
-        raise NotFound(_l("This upload is no longer waiting; upload the file again."))
-    return pending
+    """The user's own bank upload awaiting confirmation."""
+    return held(user, token, "auto")
 
 
 def parse_pending(pending: PendingImport) -> ParseResult:
