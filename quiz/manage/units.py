@@ -55,7 +55,7 @@ def unit_tree():
         return _render("units.html", query=query, found=unit_admin.search_units(reach, query, page),
                        args=request.args, action=ActionForm())
     view = unit_admin.tree_view(reach, request.args.get("unit"), page)
-    own = view.unit is not None and unit_admin.is_own_unit(reach, view.unit)
+    own = view.unit is not None and reach.is_own_unit(view.unit.id)
     organizers = unit_admin.organizers_of(view.unit) if view.unit else []
     return _render("units.html", query="", view=view, own=own, organizers=organizers,
                    args=request.args, action=ActionForm(), is_admin=reach.is_everything)
@@ -119,7 +119,7 @@ def unit_move(code: str):
                   "success")
             return redirect(_tree(unit))
     return _render("move.html", form, status, unit=unit,
-                   own=unit_admin.is_own_unit(reach, unit))
+                   own=reach.is_own_unit(unit.id))
 
 
 @bp.route("/units/<code>/retire", methods=["POST"])
@@ -159,7 +159,7 @@ def unit_organizers(code: str):
 def _organizers_page(unit, appoint, create, status=None):
     return _render("organizers.html", None, status, unit=unit, appoint=appoint, create=create,
                    organizers=unit_admin.organizers_of(unit),
-                   own_unit=unit_admin.is_own_unit(reach_of(current_user), unit))
+                   own_unit=reach_of(current_user).is_own_unit(unit.id))
 
 
 @bp.route("/units/<code>/organizers/appoint", methods=["POST"])

@@ -134,7 +134,7 @@ def _may_manage(reach: Reach, person: User) -> None:
         return
     if person.role == Role.admin.value:
         raise Forbidden(_l("Only an admin can change an admin's account."))
-    if person.is_staff and person.unit_id == reach.home_id:
+    if person.is_staff and reach.is_own_unit(person.unit_id):
         raise Forbidden(_l("The organizers of your own unit are managed by whoever manages "
                            "the unit above it."))
 
@@ -172,7 +172,7 @@ def _check_appoint(reach, actor, person):
     _not_self(actor, person, _l("Nobody changes their own role."))
     if person.role != Role.participant.value:
         raise ValidationFailed(_l("This person is an organizer or admin already."))
-    if not reach.is_everything and person.unit_id == reach.home_id:
+    if reach.is_own_unit(person.unit_id):
         # the units console's rule (unit_admin.appoint_organizer), checked before the button
         raise Forbidden(_l("Organizers appoint the organizers of the units below their own."))
 
@@ -233,7 +233,7 @@ def move_person(reach: Reach, actor: User, person: User, unit_code: str) -> User
                                   code=unit.code), field="unit")
     if unit.id == person.unit_id:
         raise ValidationFailed(_l("They belong to this unit already."), field="unit")
-    if person.is_staff and not reach.is_everything and unit.id == reach.home_id:
+    if person.is_staff and reach.is_own_unit(unit.id):
         # As appointing (unit_admin.appoint_organizer): a peer would share one's reach.
         raise Forbidden(_l("An organizer cannot be moved into your own unit; whoever "
                            "manages the unit above it can."), field="unit")

@@ -57,6 +57,11 @@ class Reach:
         root = single_root()
         return root is not None and self.covers(root)
 
+    def is_own_unit(self, unit_id: int | None) -> bool:
+        """Whether this is an organizer's own unit (the top of their reach): its staff would
+        share that reach, so organizers appoint, move and manage staff only below it."""
+        return not self.is_everything and unit_id == self.home_id
+
     def covers_user(self, user: User) -> bool:
         """Whether a person (by the unit they belong to) lies within reach."""
         return self.covers(user.unit)

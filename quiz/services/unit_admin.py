@@ -76,11 +76,6 @@ def managed_unit(reach: Reach, code: str | None) -> Unit:
     return reach.require(unit_by_code(normalize_code(code)))
 
 
-def is_own_unit(reach: Reach, unit: Unit) -> bool:
-    """Whether `unit` is the organizer's own (the top of a subtree reach)."""
-    return not reach.is_everything and unit.id == reach.home_id
-
-
 def tree_view(reach: Reach, code: str | None, page: int = 1) -> TreeView:
     """The unit `code` names (the home unit when none; the roots for an admin) and below."""
     code = normalize_code(code)
@@ -221,7 +216,7 @@ def move_unit(reach: Reach, unit: Unit, parent_code: str) -> Unit:
     The import's planner and store do it (one rule for cycles, depth and paths): the unit
     is a one-row file naming its new parent.
     """
-    if is_own_unit(reach, unit):
+    if reach.is_own_unit(unit.id):
         raise ValidationFailed(_l("Your own unit cannot be moved here; whoever manages the "
                                   "unit above it can move it."), field="parent")
     parent = _parent(reach, parent_code)
@@ -252,7 +247,7 @@ def retire_unit(reach: Reach, unit: Unit, now: dt.datetime) -> int:
 
     They stay for past figures; registration no longer offers them.
     """
-    if is_own_unit(reach, unit):
+    if reach.is_own_unit(unit.id):
         raise ValidationFailed(_l("Your own unit cannot be retired here; whoever manages the "
                                   "unit above it can retire it."))
     if unit.is_retired:
@@ -267,7 +262,7 @@ def retire_unit(reach: Reach, unit: Unit, now: dt.datetime) -> int:
 
 def restore_unit(reach: Reach, unit: Unit) -> int:
     """Bring a retired unit back, with the units below it retired at the same moment."""
-    if is_own_unit(reach, unit):
+    if reach.is_own_unit(unit.id):
         raise ValidationFailed(_l("Your own unit cannot be restored here; whoever manages the "
                                   "unit above it can restore it."))
     if not unit.is_retired:
@@ -307,7 +302,7 @@ def appoint_organizer(reach: Reach, unit: Unit, phone: str) -> User:
     if person is None or not person.unit.path.startswith(unit.path):
         raise NotFound(_l("Nobody with this number belongs to this unit or a unit below it."),
                        field="phone")
-    if not reach.is_everything and person.unit_id == reach.home_id:
+    if reach.is_own_unit(person.unit_id):
         raise ValidationFailed(_NOT_OWN_UNIT, field="phone")
     if person.role == Role.admin.value:
         raise ValidationFailed(_l("This person is an admin already."), field="phone")
@@ -321,6 +316,6 @@ def appoint_organizer(reach: Reach, unit: Unit, phone: str) -> User:
 def new_organizer(reach: Reach, unit: Unit, *, name: str, phone: str, password: str) -> User:
     """A new organizer account of `unit`, below the organizer's own unit (the account
     service checks every field)."""
-    if is_own_unit(reach, unit):
+    if reach.is_own_unit(unit.id):
         raise ValidationFailed(_NOT_OWN_UNIT, field="phone")
     return accounts.register(name, phone, password, unit.code, role=Role.organizer)

@@ -116,7 +116,7 @@ def _reach_issues(reach: Reach, parsed: UnitFile) -> list[UnitIssue]:
                 issues.append(UnitIssue(_l("The unit %(code)s is outside your reach.",
                                            code=row.code), row=row.row, column=code_column))
                 continue
-            if unit is not None and unit.id == reach.home_id:
+            if unit is not None and reach.is_own_unit(unit.id):
                 if row.parent_code != unit.parent_code:
                     issues.append(UnitIssue(_l(
                         "Your own unit cannot be moved: keep its parent code “%(code)s”.",
