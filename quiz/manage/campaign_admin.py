@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 from ..clock import now
 from ..db import write_transaction
 from ..forms import attach_error
-from ..services import banks, campaign_admin, posters, quiz_admin
+from ..services import banks, campaign_admin, campaigns, posters, quiz_admin
 from ..services.errors import QuizError
 from ..services.reach import require_staff
 from ..timeutil import local_date
@@ -99,13 +99,7 @@ def campaign_edit(slug: str):
     attempts = {quiz.id: quiz_admin.attempts_taken(quiz) for quiz in campaign.quizzes}
     base = posters.public_base(current_app.config.get("PUBLIC_URL"), request.url_root)
     return _render("edit.html", form, status, campaign=campaign, attempts=attempts,
-                   action=ActionForm(), is_open=_is_open(campaign), base=base)
-
-
-def _is_open(campaign) -> bool:
-    from ..services.campaigns import is_open
-
-    return is_open(campaign, now())
+                   action=ActionForm(), is_open=campaigns.is_open(campaign, now()), base=base)
 
 
 @bp.route("/campaigns/<slug>/<any(open, close, archive, restore):action>", methods=["POST"])
@@ -141,14 +135,11 @@ def campaign_duplicate(slug: str):
     if request.method == "GET":
         form.title.data = source.title
     if form.validate_on_submit():
-        values = campaign_admin.CampaignValues(
-            title=form.title.data, theme=source.theme, description=source.description,
-            host_code=source.host_unit.code if source.host_unit else "",
-            starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-            timezone=source.timezone, slug=form.slug.data)
         try:
             with write_transaction():
-                campaign = campaign_admin.duplicate_campaign(within, source, values)
+                campaign = campaign_admin.duplicate_campaign(
+                    within, source, title=form.title.data, slug=form.slug.data,
+                    starts_on=form.starts_on.data, ends_on=form.ends_on.data)
         except QuizError as error:
             status = _failed(form, error)
         else:

@@ -182,11 +182,17 @@ def update_campaign(within: Reach, campaign: Campaign, values: CampaignValues) -
     return campaign
 
 
-def duplicate_campaign(within: Reach, source: Campaign, values: CampaignValues) -> Campaign:
-    """A new campaign with the settings, quizzes and quiz rules of `source` (last year's),
-    and the title, days and address given; nothing of its attempts or figures."""
+def duplicate_campaign(within: Reach, source: Campaign, *, title: str, slug: str,
+                       starts_on: str | dt.date | None,
+                       ends_on: str | dt.date | None) -> Campaign:
+    """A new campaign with the theme, rules text, host, time zone, quizzes and quiz rules
+    of `source` (last year's), and the title, address and days given; nothing of its
+    attempts or figures."""
     require_manage(within, source)
-    campaign = create_campaign(within, values)
+    campaign = create_campaign(within, CampaignValues(
+        title=title, theme=source.theme, description=source.description,
+        host_code=source.host_unit.code if source.host_unit else "", starts_on=starts_on,
+        ends_on=ends_on, timezone=source.timezone, slug=slug))
     for quiz in source.quizzes:
         copy = Quiz(title=quiz.title, banks=list(quiz.banks),
                     rules=[QuizRule(type=r.type, category=r.category, count=r.count)

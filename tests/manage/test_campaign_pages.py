@@ -215,3 +215,20 @@ def test_the_big_screen_of_a_hosted_campaign_adds_up_the_host_only(
     data = fresh_client(app).get(f"/c/{quiz.campaign.slug}/screen.json").json
     assert data["totals"]["headcount"] == tree["C"].headcount + 40
     assert [row["code"] for row in data["units"]] == ["T"]
+
+
+def test_duplicating_for_a_new_year_keeps_host_and_quizzes_and_names_a_taken_address(
+        app, db, tree, make_user, make_quiz):
+    quiz = _campaign(app, make_user, tree, make_quiz, db)
+    client = _login(app, make_user, tree["C"])
+    url = f"/manage/campaigns/{quiz.campaign.slug}/duplicate"
+    taken = _post(client, url, title="2027年竞赛", slug=quiz.campaign.slug,
+                  starts_on="2027-06-01", ends_on="2027-06-30")
+    assert taken.status_code == 422 and set(_field_errors(taken.get_data(as_text=True))) == {
+        "slug"}
+    response = _post(client, url, title="2027年竞赛", slug="pa-2027", starts_on="2027-06-01",
+                     ends_on="2027-06-30")
+    assert response.status_code == 302
+    copy = db.session.scalar(sa.select(Campaign).where(Campaign.slug == "pa-2027"))
+    assert copy.host_unit.code == "C" and len(copy.quizzes) == 1
+    assert copy.quizzes[0].question_count == quiz.question_count

@@ -192,9 +192,8 @@ def test_a_duplicate_takes_the_quizzes_and_none_of_the_attempts(
         start(person, quiz, dt.datetime(2026, 6, 10, 2), GRACE)
     with write_transaction():
         copy = campaign_admin.duplicate_campaign(
-            reach_of(admin), quiz.campaign,
-            _values(slug="safety-2027", host_code="", starts_on="2027-06-01",
-                    ends_on="2027-06-30"))
+            reach_of(admin), quiz.campaign, title="2027年竞赛", slug="safety-2027",
+            starts_on="2027-06-01", ends_on="2027-06-30")
     [twin] = copy.quizzes
     assert (twin.pass_mark, twin.attempts_per_day, twin.banks) == (40, 2, quiz.banks)
     assert sorted((r.type, r.count) for r in twin.rules) == sorted(
