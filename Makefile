@@ -6,7 +6,7 @@ FLASK  := $(VENV)/bin/flask --app quiz
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PORT   ?= 8000
 
-.PHONY: install translations run test test-sqlite lint bench screenshots messages clean
+.PHONY: install translations run test test-sqlite lint bench bench-scale screenshots messages clean
 
 install: $(STAMP) translations
 
@@ -39,6 +39,10 @@ test-sqlite: install
 bench: install
 	$(PY) bench/run.py
 	$(PY) bench/import_bank.py
+
+# A county's month at full size (1.9 M attempts) against one 100 times smaller (see bench/).
+bench-scale: install
+	$(PY) bench/scale.py
 
 lint: install
 	$(VENV)/bin/ruff check .
