@@ -52,7 +52,10 @@ def init_cache(app: Flask) -> None:
         redis_url = app.config.get("REDIS_URL")
         app.config["CACHE_TYPE"] = "RedisCache" if redis_url else "SimpleCache"
         if redis_url:
+            from .security import redis_timeouts
+
             app.config.setdefault("CACHE_REDIS_URL", redis_url)
+            app.config.setdefault("CACHE_OPTIONS", redis_timeouts(app))
     app.config.setdefault("CACHE_KEY_PREFIX", "quiz:cache:")
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", SCREEN_SECONDS)
     cache.init_app(app)

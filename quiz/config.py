@@ -54,6 +54,10 @@ class Config:
     #: Rate-limit counters in Redis, shared by every worker and host; unset: in each
     #: worker's memory (then every worker counts on its own).
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    #: Seconds to wait for Redis to connect or to answer before going on without it (the
+    #: limits count in memory, the cache is skipped): a Redis that hangs must not hang every
+    #: request with it.
+    REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "1"))
     RATELIMIT_ENABLED = True
     #: A moving window: "10 per 15 minutes" never lets 20 through around a window's edge.
     RATELIMIT_STRATEGY = "moving-window"

@@ -73,7 +73,15 @@ def init_security(app: Flask) -> None:
     # Neither connects here: the first limited request does.
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", redis_timeouts(app))
     limiter.init_app(app)
+
+
+def redis_timeouts(app) -> dict:
+    """Socket timeouts for a Redis client (REDIS_TIMEOUT_SECONDS)."""
+    seconds = app.config.get("REDIS_TIMEOUT_SECONDS", 1)
+    return {"socket_connect_timeout": seconds, "socket_timeout": seconds}
 
 
 # --- rate limits -------------------------------------------------------------------------

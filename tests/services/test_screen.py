@@ -211,3 +211,28 @@ def test_redis_is_the_cache_when_redis_url_is_set(app):
     assert other.config["CACHE_REDIS_URL"] == "redis://127.0.0.1:1/0"
     plain = create_app({**app.config, "CACHE_TYPE": None, "REDIS_URL": None})
     assert plain.config["CACHE_TYPE"] == "SimpleCache"
+
+
+def test_a_redis_that_never_answers_holds_a_read_for_the_timeout_only(app):
+    """A Redis machine gone silent (packets dropped, not refused) must not hang requests:
+    the cache read gives up after REDIS_TIMEOUT_SECONDS and the figures are computed."""
+    import socket
+    import time
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()  # accepts connections, never answers
+    url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+    try:
+        other = create_app({**app.config, "CACHE_TYPE": None, "REDIS_URL": url,
+                            "REDIS_TIMEOUT_SECONDS": 0.3, "RATELIMIT_STORAGE_URI": None})
+        assert other.config["RATELIMIT_STORAGE_OPTIONS"] == {
+            "socket_connect_timeout": 0.3, "socket_timeout": 0.3}
+        with other.app_context():
+            began = time.monotonic()
+            value = caching.fresh_or_compute("k", 30, dt.datetime(2026, 6, 10), lambda: {"n": 1})
+            waited = time.monotonic() - began
+        assert value == {"n": 1}
+        assert waited < 5  # without the timeout this read never returns
+    finally:
+        silent.close()
