@@ -45,6 +45,11 @@ def register_extensions(app: Flask) -> None:
     from .i18n import init_i18n
     from .security import init_security
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file does not go away between requests: no ping before every checkout.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            name: value for name, value in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items()
+            if name != "pool_pre_ping"}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

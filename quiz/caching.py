@@ -46,6 +46,25 @@ def taking_part_key(slug: str) -> str:
     return f"taking-part:{slug}"
 
 
+#: The figures the API gives organizers (/campaigns/<slug>/stats, /stats/daily and the unit
+#: leaderboard) are at most this old by default (STATS_CACHE_SECONDS; 0: not kept): every
+#: township's dashboard polling at 9:00 costs one computation per unit and period.
+FIGURES_SECONDS = 10
+
+
+def figures_seconds(app: Flask) -> int:
+    """STATS_CACHE_SECONDS, or FIGURES_SECONDS when it is not set."""
+    seconds = app.config.get("STATS_CACHE_SECONDS")
+    return FIGURES_SECONDS if seconds is None else int(seconds)
+
+
+def figures_key(view: str, campaign_id: int, unit_id: int, period, options: dict) -> str:
+    """The key of one figures answer: the view, its campaign, unit, period and options."""
+    span = "all" if period is None else f"{period.first.isoformat()}..{period.last.isoformat()}"
+    extra = "&".join(f"{name}={options[name]}" for name in sorted(options))
+    return f"figures:{view}:{campaign_id}:{unit_id}:{span}:{extra}"
+
+
 def init_cache(app: Flask) -> None:
     """Bind `cache`: RedisCache with REDIS_URL, SimpleCache otherwise (unless configured)."""
     if not app.config.get("CACHE_TYPE"):
@@ -67,8 +86,11 @@ def fresh_or_compute(key: str, seconds: int, now: dt.datetime,
     otherwise `compute()`'s, kept for the next readers.
 
     A cache that cannot be reached (Redis down) is skipped: the figures are computed for
-    this request, as they would be without a cache, rather than the page failing.
+    this request, as they would be without a cache, rather than the page failing. With
+    `seconds` 0 nothing is kept.
     """
+    if seconds <= 0:
+        return compute()
     try:
         kept = cache.get(key)
     except Exception:  # whatever the backend raises: go without it

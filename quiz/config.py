@@ -83,6 +83,10 @@ class Config:
     #: Unset: RedisCache at REDIS_URL when that is set (shared by every worker, as the rate
     #: limits are), else SimpleCache in each worker's memory.
     CACHE_TYPE = os.environ.get("CACHE_TYPE") or None
+    #: How many seconds old the API's figures for organizers may be; unset: the default
+    #: of quiz.caching.FIGURES_SECONDS; 0: computed at every request.
+    STATS_CACHE_SECONDS = (int(os.environ["STATS_CACHE_SECONDS"])
+                           if os.environ.get("STATS_CACHE_SECONDS") else None)
 
 
 class TestingConfig(Config):
@@ -95,6 +99,8 @@ class TestingConfig(Config):
     REDIS_URL = None
     #: Each test app has a cache of its own, in memory.
     CACHE_TYPE = "SimpleCache"
+    #: Figures read right after a submit must show it; the cache's own tests turn it on.
+    STATS_CACHE_SECONDS = 0
     HTTPS_ONLY = False
     PROXY_COUNT = 0
     #: A developer's PUBLIC_URL never leaks into the posters' tests.

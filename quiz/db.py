@@ -2,16 +2,28 @@
 
 SQLite allows one writer at a time. A transaction that starts as a reader and later writes
 ("read-then-upgrade") can fail at once with SQLITE_BUSY instead of waiting, so requests that
-write open their transaction with ``BEGIN IMMEDIATE`` (take the write lock first, wait up to the
-busy timeout for it), and requests that only read use a plain deferred ``BEGIN``.
+write open their transaction with ``BEGIN IMMEDIATE`` (take the write lock first), and
+requests that only read use a plain deferred ``BEGIN``.
+
+SQLite's own wait for its lock is a poll: the busy handler sleeps 1 to 100 ms between tries,
+with no order among the waiters, so under a burst of writers most of a request's time went
+to sleeping and an unlucky one could wait past the busy timeout and fail ("database is
+locked": the rare 500 of a submit under load). Writers of this app therefore take turns on a
+lock of their own first, one thread per process (a threading lock) and one process per
+database file (``flock`` on a file beside it): the kernel wakes the next waiter as soon as the
+lock is free, and BEGIN IMMEDIATE then finds SQLite's lock free. Other programs writing the
+same file (a ``flask`` command) still meet the busy timeout.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import fcntl
 import functools
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 
 import sqlalchemy as sa
@@ -20,11 +32,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from .extensions import db
+from .services.errors import DatabaseBusy
 
 #: Set while a block opened by `write_transaction` runs: the next BEGIN takes the write lock.
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+#: Set while this context holds the SQLite writers' lock (write transactions may nest).
+_holds_writer_lock: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "holds_writer_lock", default=False)
 
 
 @event.listens_for(Engine, "connect")
@@ -54,25 +71,78 @@ def write_transaction() -> Iterator[None]:
     """Run the block in one write transaction, committed at the end, rolled back on error.
 
     Whatever the request read before (the logged-in user) is committed first, so the write
-    transaction starts fresh and holds the write lock from its first statement.
+    transaction starts fresh and holds the write lock from its first statement. So that the
+    lock is held briefly, services read and compute what they can before they open one.
+
+    Inside another write transaction it is part of that one (the outer block commits).
     """
+    if _write_intent.get():
+        yield
+        return
     session = db.session()  # the request's Session, not the scoped proxy
-    if session.in_transaction():
+    bind = session.get_bind()
+    sqlite_file = _sqlite_file(bind.url) if bind.dialect.name == "sqlite" else None
+    # PostgreSQL goes on in the same transaction (no read-then-upgrade problem there): one
+    # connection and one BEGIN for the request, not two.
+    if session.in_transaction() and bind.dialect.name == "sqlite":
         session.commit()
     token = _write_intent.set(True)
     try:
-        yield
-        session.commit()
-    except BaseException as error:
-        # Some refusals still changed something that must stay (an attempt whose time ran
-        # out is finished and counted even though the late answers are refused).
-        if getattr(error, "keeps_changes", False):
-            session.commit()
-        else:
-            session.rollback()
-        raise
+        with _writers_take_turns(sqlite_file):
+            try:
+                yield
+                session.commit()
+            except BaseException as error:
+                # Some refusals still changed something that must stay (an attempt whose
+                # time ran out is finished and counted even though the late answers are
+                # refused).
+                if getattr(error, "keeps_changes", False):
+                    session.commit()
+                else:
+                    session.rollback()
+                raise
     finally:
         _write_intent.reset(token)
+
+
+def _sqlite_file(url) -> str | None:
+    database = url.database
+    return None if not database or database == ":memory:" else os.path.abspath(database)
+
+
+_thread_turns = threading.Lock()
+_lock_files: dict[tuple[int, str], int] = {}
+
+
+@contextlib.contextmanager
+def _writers_take_turns(sqlite_file: str | None) -> Iterator[None]:
+    """Hold the writers' lock of a SQLite file (no-op for other databases, or if held)."""
+    if sqlite_file is None or _holds_writer_lock.get():
+        yield
+        return
+    # A queue longer than the busy timeout is refused, as SQLite itself would refuse it.
+    if not _thread_turns.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+        raise DatabaseBusy()
+    try:
+        descriptor = _lock_file(sqlite_file)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)  # one waiter per process, woken in turn
+        held = _holds_writer_lock.set(True)
+        try:
+            yield
+        finally:
+            _holds_writer_lock.reset(held)
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        _thread_turns.release()
+
+
+def _lock_file(sqlite_file: str) -> int:
+    """This process's descriptor of the lock file beside the database (a descriptor opened
+    before a fork is shared with the child, and flock would not tell them apart)."""
+    key = (os.getpid(), sqlite_file)
+    if key not in _lock_files:
+        _lock_files[key] = os.open(sqlite_file + ".writers", os.O_RDWR | os.O_CREAT, 0o600)
+    return _lock_files[key]
 
 
 def insert_ignore(table, values: dict) -> bool:
@@ -107,44 +177,58 @@ def upsert_if(table, keys: tuple[str, ...], values: dict, replace_when) -> None:
     db.session.execute(stmt, values)
 
 
-# The statements are built once per shape, with bound parameters, so SQLAlchemy's compiled
-# cache serves every later call (building ON CONFLICT clauses anew costs milliseconds).
+# The statements are built once per shape and kept as text with typed bound parameters:
+# SQLAlchemy cannot make a cache key for an ON CONFLICT construct ("[no key]" in its log) and
+# would compile it again on every call; a text statement is compiled once and then served
+# from the compiled cache, and the types still convert the values (dates, times, JSON) as
+# the ORM does.
+def _as_text(dialect: str, table, stmt, names: tuple[str, ...]):
+    sql = str(stmt.compile(dialect=_NAMED[dialect]()))
+    return sa.text(sql).bindparams(
+        *(sa.bindparam(name, type_=table.c[name].type) for name in names))
+
+
 @functools.cache
 def _insert_ignore_stmt(dialect: str, table, names: tuple[str, ...]):
     # RETURNING, not rowcount: drivers differ in what rowcount says for ON CONFLICT.
     key = next(iter(table.primary_key.columns))
-    return (
+    stmt = (
         _INSERTS[dialect](table)
         .values({name: sa.bindparam(name) for name in names})
         .on_conflict_do_nothing()
         .returning(key)
     )
+    return _as_text(dialect, table, stmt, names)
 
 
 @functools.cache
 def _upsert_add_stmt(dialect: str, table, keys: tuple[str, ...], increments: tuple[str, ...],
                      also: tuple[str, ...] = ()):
-    insert = _INSERTS[dialect](table).values(
-        {name: sa.bindparam(name) for name in (*keys, *increments, *also)}
-    )
-    return insert.on_conflict_do_update(
+    names = (*keys, *increments, *also)
+    insert = _INSERTS[dialect](table).values({name: sa.bindparam(name) for name in names})
+    stmt = insert.on_conflict_do_update(
         index_elements=list(keys),
         set_={name: table.c[name] + insert.excluded[name] for name in increments},
     )
+    return _as_text(dialect, table, stmt, names)
 
 
 @functools.cache
 def _upsert_if_stmt(dialect: str, table, keys: tuple[str, ...], names: tuple[str, ...],
                     replace_when):
     insert = _INSERTS[dialect](table).values({name: sa.bindparam(name) for name in names})
-    return insert.on_conflict_do_update(
+    stmt = insert.on_conflict_do_update(
         index_elements=list(keys),
         set_={name: insert.excluded[name] for name in names if name not in keys},
         where=replace_when(insert.excluded, table.c),
     )
+    return _as_text(dialect, table, stmt, names)
 
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+#: The dialects as they render ":name" parameters (what `sa.text` reads).
+_NAMED = {"postgresql": lambda: postgresql.dialect(paramstyle="named"),
+          "sqlite": lambda: sqlite.dialect(paramstyle="named")}
 
 
 def _dialect_name() -> str:

@@ -5,8 +5,9 @@ Every figure comes from quiz.services.stats, as on the console's pages and in th
 
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import current_app, g, jsonify, request
 
+from .. import caching
 from ..clock import now
 from ..services import campaigns, periods, reach, stats
 from ..timeutil import local_date
@@ -28,13 +29,24 @@ def _period_json(period) -> dict | None:
                                         "to": period.last.isoformat()}
 
 
+def _cached(view: str, campaign, unit, period, options: dict, compute) -> dict:
+    """The answer as computed at most STATS_CACHE_SECONDS ago for the same campaign, unit,
+    period and options (whoever asked: the caller's reach was checked in `_scope`)."""
+    key = caching.figures_key(view, campaign.id, unit.id, period, options)
+    return caching.fresh_or_compute(key, caching.figures_seconds(current_app), now(), compute)
+
+
 @bp.get("/campaigns/<slug>/stats")
 @token_required
 def campaign_stats(slug: str):
     campaign, unit, period = _scope()
-    totals, children = stats.unit_stats(campaign, unit, period)
-    return jsonify({"campaign": campaign.slug, "period": _period_json(period),
-                    "unit": totals.as_dict(), "children": [row.as_dict() for row in children]})
+
+    def compute():
+        totals, children = stats.unit_stats(campaign, unit, period)
+        return {"campaign": campaign.slug, "period": _period_json(period),
+                "unit": totals.as_dict(), "children": [row.as_dict() for row in children]}
+
+    return jsonify(_cached("stats", campaign, unit, period, {}, compute))
 
 
 @bp.get("/campaigns/<slug>/leaderboard/units")
@@ -43,27 +55,36 @@ def unit_leaderboard(slug: str):
     campaign, unit, period = _scope()
     sort = request.args.get("sort", "participation_rate")
     ascending = request.args.get("order", "desc") == "asc"
-    tree = stats.figure_tree(campaign, unit, period)
-    rows = stats.rank_units(tree, sort, descending=not ascending,
-                            only_absent=request.args.get("absent") in stats.YES,
-                            by_period=request.args.get("by") == "period")
-    return jsonify({
-        "campaign": campaign.slug, "period": _period_json(period), "sort": sort,
-        "order": "asc" if ascending else "desc", "unit": tree.total.as_dict(),
-        "units": [{"position": n, **row.as_dict()} for n, row in enumerate(rows, 1)],
-    })
+    only_absent = request.args.get("absent") in stats.YES
+    by_period = request.args.get("by") == "period"
+
+    def compute():
+        tree = stats.figure_tree(campaign, unit, period)
+        rows = stats.rank_units(tree, sort, descending=not ascending,
+                                only_absent=only_absent, by_period=by_period)
+        return {
+            "campaign": campaign.slug, "period": _period_json(period), "sort": sort,
+            "order": "asc" if ascending else "desc", "unit": tree.total.as_dict(),
+            "units": [{"position": n, **row.as_dict()} for n, row in enumerate(rows, 1)],
+        }
+
+    options = {"sort": sort, "asc": ascending, "absent": only_absent, "by": by_period}
+    return jsonify(_cached("units", campaign, unit, period, options, compute))
 
 
 @bp.get("/campaigns/<slug>/stats/daily")
 @token_required
 def daily_stats(slug: str):
     campaign, unit, period = _scope()
-    tree = stats.figure_tree(campaign, unit, period, daily=True)
-    days = tree.daily()
     today = local_date(now(), campaign.timezone)
-    return jsonify({
-        "campaign": campaign.slug, "period": _period_json(period),
-        "unit": {"code": unit.code, "name": unit.name},
-        "days": [{"day": day.isoformat(), **stats.day_dict(days.get(day, stats.ZERO))}
-                 for day in periods.campaign_days(campaign, today, period)],
-    })
+
+    def compute():
+        days = stats.figure_tree(campaign, unit, period, daily=True).daily()
+        return {
+            "campaign": campaign.slug, "period": _period_json(period),
+            "unit": {"code": unit.code, "name": unit.name},
+            "days": [{"day": day.isoformat(), **stats.day_dict(days.get(day, stats.ZERO))}
+                     for day in periods.campaign_days(campaign, today, period)],
+        }
+
+    return jsonify(_cached("daily", campaign, unit, period, {"today": today}, compute))

@@ -148,9 +148,8 @@ def campaign_list():
 @bp.post("/quizzes/<int:quiz_id>/attempts")
 @token_required
 def start_attempt(quiz_id: int):
-    with write_transaction():
-        quiz = attempts.get_quiz(quiz_id)
-        started = attempts.start(g.api_user, quiz, now(), grace())
+    quiz = attempts.get_quiz(quiz_id)
+    started = attempts.start(g.api_user, quiz, now(), grace())
     return jsonify(_attempt_json(started.attempt)), 201 if started.created else 200
 
 
@@ -158,9 +157,7 @@ def start_attempt(quiz_id: int):
 @token_required
 def get_attempt(attempt_id: str):
     attempt = attempts.get_own_attempt(g.api_user, attempt_id)
-    if attempt.is_open and attempts.is_overdue(attempt, now(), grace()):
-        with write_transaction():
-            attempts.finish_if_overdue(attempt, now(), grace())
+    attempts.finish_if_overdue(attempt, now(), grace())
     if attempt.is_open:
         return jsonify(_attempt_json(attempt))
     return jsonify(_result_json(attempt))
@@ -170,9 +167,7 @@ def get_attempt(attempt_id: str):
 @token_required
 def save_answers(attempt_id: str):
     data = _body()
-    with write_transaction():
-        attempt = attempts.save_answers(g.api_user, attempt_id, data.get("answers"), now(),
-                                        grace())
+    attempt = attempts.save_answers(g.api_user, attempt_id, data.get("answers"), now(), grace())
     return jsonify({"saved": True, "remaining_seconds": attempts.remaining_seconds(attempt,
                                                                                     now())})
 
@@ -181,6 +176,5 @@ def save_answers(attempt_id: str):
 @token_required
 def submit_attempt(attempt_id: str):
     data = _body(optional=True)
-    with write_transaction():
-        attempt = attempts.submit(g.api_user, attempt_id, data.get("answers"), now(), grace())
+    attempt = attempts.submit(g.api_user, attempt_id, data.get("answers"), now(), grace())
     return jsonify(_result_json(attempt))

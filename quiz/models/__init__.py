@@ -1,6 +1,6 @@
 """The data model, one module per aggregate, all importable from here."""
 
-from .attempt import Attempt, AttemptStatus
+from .attempt import Attempt, AttemptStatus, new_attempt_id
 from .bank import (
     JUDGE_OPTIONS,
     OPTION_KEYS,
@@ -32,5 +32,5 @@ __all__ = [
     "QUESTION_COUNTER_FIELDS",
     "QUESTION_COUNTER_SHARDS", "Question", "QuestionCounter", "QuestionRevision",
     "QuestionType", "Quiz", "QuizRule", "Role", "Unit", "UnitCounter", "UnitDayCounter",
-    "UnitKind", "User", "VERSIONED_FIELDS", "quiz_bank",
+    "UnitKind", "User", "VERSIONED_FIELDS", "new_attempt_id", "quiz_bank",
 ]

@@ -46,9 +46,8 @@ class Campaign(db.Model):
     screen_enabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
-    quizzes: Mapped[list[Quiz]] = relationship(
-        back_populates="campaign", order_by="Quiz.id", lazy="selectin"
-    )
+    # Loaded when used, not with every campaign: the figures pages never read them.
+    quizzes: Mapped[list[Quiz]] = relationship(back_populates="campaign", order_by="Quiz.id")
     host_unit: Mapped[Unit | None] = relationship(lazy="joined")
 
     def is_open_on(self, day: dt.date) -> bool:
@@ -94,10 +93,10 @@ class Quiz(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
 
     campaign: Mapped[Campaign] = relationship(back_populates="quizzes")
-    banks: Mapped[list[Bank]] = relationship(secondary=quiz_bank, lazy="selectin")
+    # Loaded when used: a submit reads the quiz's marks, not its banks and rules.
+    banks: Mapped[list[Bank]] = relationship(secondary=quiz_bank)
     rules: Mapped[list[QuizRule]] = relationship(
-        back_populates="quiz", cascade="all, delete-orphan", lazy="selectin",
-        order_by="QuizRule.id",
+        back_populates="quiz", cascade="all, delete-orphan", order_by="QuizRule.id",
     )
 
     def points_for(self, question_type: str) -> int:

@@ -59,8 +59,7 @@ def start(quiz_id: int):
         abort(400)
     quiz = attempt_service.get_quiz(quiz_id)
     try:
-        with write_transaction():
-            started = attempt_service.start(current_user, quiz, now(), grace())
+        started = attempt_service.start(current_user, quiz, now(), grace())
     except QuizError as error:
         flash(str(error.message), "error")
         return redirect(url_for(".campaign", slug=quiz.campaign.slug))
@@ -68,10 +67,8 @@ def start(quiz_id: int):
 
 
 def _settle(attempt) -> None:
-    """Finish the attempt if its time ran out, in a write transaction of its own."""
-    if attempt.is_open and attempt_service.is_overdue(attempt, now(), grace()):
-        with write_transaction():
-            attempt_service.finish_if_overdue(attempt, now(), grace())
+    """Finish the attempt if its time ran out (in a write transaction of its own)."""
+    attempt_service.finish_if_overdue(attempt, now(), grace())
 
 
 @bp.route("/attempt/<attempt_id>")
@@ -94,11 +91,10 @@ def save(attempt_id: str):
     """Autosave from the quiz page's script (JSON, CSRF token in a header)."""
     payload = request.get_json(silent=True)
     try:
-        with write_transaction():
-            item = attempt_service.save_answers(
-                current_user, attempt_id,
-                payload.get("answers") if isinstance(payload, dict) else None, now(), grace()
-            )
+        item = attempt_service.save_answers(
+            current_user, attempt_id,
+            payload.get("answers") if isinstance(payload, dict) else None, now(), grace()
+        )
     except QuizError as error:
         return json_error(error.code, str(error.message), error.status, error.field)
     moment = now()
@@ -120,10 +116,8 @@ def submit(attempt_id: str):
         return redirect(url_for(".attempt", attempt_id=attempt_id))
     item = attempt_service.get_own_attempt(current_user, attempt_id)
     try:
-        with write_transaction():
-            item = attempt_service.submit(
-                current_user, attempt_id, _form_answers(item), now(), grace()
-            )
+        item = attempt_service.submit(current_user, attempt_id, _form_answers(item), now(),
+                                      grace())
     except QuizError as error:
         flash(str(error.message), "error")
         return redirect(url_for(".attempt", attempt_id=attempt_id))

@@ -8,29 +8,29 @@ gets the stored result, so an attempt is counted exactly once.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..db import write_transaction
 from ..extensions import db
 from ..models import (
     OPTION_KEYS,
     Attempt,
     AttemptStatus,
     PersonBest,
-    Question,
-    QuestionRevision,
     Quiz,
-    Unit,
     User,
+    new_attempt_id,
 )
 from ..timeutil import local_date
 from . import campaigns, counters, ranking
-from .drawing import DrawnQuestion, as_drawn, draw_questions
+from .drawing import DrawnQuestion, draw_questions, drawn_versions
 from .errors import (
     AttemptFinished,
     CampaignClosed,
@@ -106,37 +106,83 @@ def check_open(quiz: Quiz, now: dt.datetime) -> None:
 
 def start(user: User, quiz: Quiz, now: dt.datetime, grace_seconds: int,
           rng: random.Random | None = None) -> Started:
-    """Start an attempt, or resume the unfinished one; the server fixes the deadline."""
-    existing = open_attempt(user, quiz)
-    if existing is not None and not finish_if_overdue(existing, now, grace_seconds):
-        return Started(existing, created=False)
+    """Start an attempt, or resume the unfinished one; the server fixes the deadline.
+
+    The checks and the draw are read and computed first; the write transaction holds one
+    INSERT, which counts the day's attempts again (a unique index lets one open attempt per
+    person and quiz exist: a second start at the same moment resumes the first).
+    """
+    today = local_date(now, quiz.campaign.timezone)
+    open_id, taken_today = _own_attempts(user, quiz, today)
+    if open_id is not None:
+        existing = db.session.get(Attempt, open_id)
+        if not finish_if_overdue(existing, now, grace_seconds):
+            return Started(existing, created=False)
     check_open(quiz, now)
     if not campaigns.hosts(quiz.campaign, user.unit):
         raise NotForYourUnit()
-    today = local_date(now, quiz.campaign.timezone)
-    if attempts_started_on(user, quiz, today) >= quiz.attempts_per_day:
+    if taken_today >= quiz.attempts_per_day:
         raise DailyLimitReached()
     drawn = draw_questions(quiz, rng or _system_random)
-    attempt = Attempt(
-        user_id=user.id, quiz_id=quiz.id, campaign_id=quiz.campaign_id, unit_id=user.unit_id,
-        # Where in the tree the unit is now, read in the INSERT itself (no extra round trip).
-        unit_path=sa.select(Unit.path).where(Unit.id == user.unit_id).scalar_subquery(),
-        local_day=today, status=AttemptStatus.open.value, started_at=now,
-        deadline_at=now + dt.timedelta(seconds=quiz.time_limit_seconds),
-        questions=drawn, answers={}, max_score=sum(item["points"] for item in drawn),
-    )
+    values = {
+        "id": new_attempt_id(), "user_id": user.id, "quiz_id": quiz.id,
+        "campaign_id": quiz.campaign_id, "unit_id": user.unit_id, "local_day": today,
+        "status": AttemptStatus.open.value, "started_at": now,
+        "deadline_at": now + dt.timedelta(seconds=quiz.time_limit_seconds),
+        "questions": drawn, "answers": {}, "max_score": sum(item["points"] for item in drawn),
+    }
+    with write_transaction():
+        unit_path = db.session.execute(
+            _insert_attempt_stmt(), {**values, "limit": quiz.attempts_per_day}).scalar()
+        if unit_path is None:  # not inserted: the day's limit, or an open attempt
+            existing = open_attempt(user, quiz)
+            if existing is None:
+                raise DailyLimitReached()
+            # Another request of this user started one at the same moment: resume that one.
+            return Started(existing, created=False)
+    attempt = Attempt(**values, unit_path=unit_path, finished_at=None, points=None,
+                      correct=None, score=None, correct_count=None, answered_count=None,
+                      passed=None)
+    make_transient_to_detached(attempt)  # the row as inserted: persistent, no SELECT
     db.session.add(attempt)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        # Another request of this user started one at the same moment: resume that one.
-        db.session.expunge(attempt)
-        existing = open_attempt(user, quiz)
-        if existing is None:
-            raise
-        return Started(existing, created=False)
     return Started(attempt, created=True)
+
+
+_OWN_ATTEMPTS = sa.text(
+    "SELECT id, status, local_day FROM attempt WHERE user_id = :user_id AND quiz_id = :quiz_id"
+    " AND (status = 'open' OR local_day = :day)"
+).bindparams(sa.bindparam("day", type_=sa.Date())).columns(
+    id=sa.String(), status=sa.String(), local_day=sa.Date())
+
+
+def _own_attempts(user: User, quiz: Quiz, day: dt.date) -> tuple[str | None, int]:
+    """(the person's open attempt's id or None, attempts they started on `day`), one query."""
+    rows = db.session.execute(
+        _OWN_ATTEMPTS, {"user_id": user.id, "quiz_id": quiz.id, "day": day}).all()
+    open_ids = [row.id for row in rows if row.status == AttemptStatus.open.value]
+    return open_ids[0] if open_ids else None, sum(1 for row in rows if row.local_day == day)
+
+
+@functools.cache
+def _insert_attempt_stmt() -> sa.TextClause:
+    """One statement that starts an attempt unless the person has used up the day's
+    attempts or has one open (the unique index on open attempts): it takes the unit's
+    place in the tree and counts the day's attempts in the INSERT itself, so that two
+    starts at once cannot both pass the count. Returns the unit's path, or no row."""
+    columns = ("id", "user_id", "quiz_id", "campaign_id", "unit_id", "local_day", "status",
+               "started_at", "deadline_at", "questions", "answers", "max_score")
+    table = Attempt.__table__
+    sql = (
+        f"INSERT INTO attempt ({', '.join(columns)}, unit_path) "
+        f"SELECT {', '.join(':' + name for name in columns)}, "
+        "(SELECT path FROM unit WHERE id = :unit_id) "
+        "WHERE (SELECT count(*) FROM attempt WHERE user_id = :user_id AND quiz_id = :quiz_id"
+        " AND local_day = :local_day) < :limit "
+        "ON CONFLICT (user_id, quiz_id) WHERE status = 'open' DO NOTHING RETURNING unit_path"
+    )
+    return sa.text(sql).bindparams(
+        *(sa.bindparam(name, type_=table.c[name].type) for name in columns),
+        sa.bindparam("limit", type_=sa.Integer()))
 
 
 def get_own_attempt(user: User, attempt_id: str, *, for_update: bool = False) -> Attempt:
@@ -171,26 +217,43 @@ def finish_if_overdue(attempt: Attempt, now: dt.datetime, grace_seconds: int) ->
         return True
     if not is_overdue(attempt, now, grace_seconds):
         return False
-    _finish(attempt, AttemptStatus.timed_out, attempt.deadline_at, attempt.answers)
+    with write_transaction():
+        saved = _lock_open(attempt)
+        if saved is not None:
+            _finish(attempt, AttemptStatus.timed_out, attempt.deadline_at, saved)
     return True
+
+
+def _lock_open(attempt: Attempt) -> dict[str, str] | None:
+    """In a write transaction: the attempt's saved answers as they are now, its row locked
+    until the commit; None (and the stored result loaded) when it is no longer open."""
+    row = db.session.execute(
+        sa.select(Attempt.status, Attempt.answers).where(Attempt.id == attempt.id)
+        .with_for_update()
+    ).one()
+    if row.status != AttemptStatus.open.value:
+        db.session.refresh(attempt)
+        return None
+    set_committed_value(attempt, "answers", row.answers)
+    return dict(row.answers)
 
 
 def save_answers(user: User, attempt_id: str, answers: object, now: dt.datetime,
                  grace_seconds: int) -> Attempt:
     """Autosave: merge the given answers into the attempt's saved ones."""
-    attempt = get_own_attempt(user, attempt_id, for_update=True)
+    attempt = get_own_attempt(user, attempt_id)
     if not attempt.is_open:
         raise AttemptFinished()
     if finish_if_overdue(attempt, now, grace_seconds):
         raise TimeUp()
-    merged = {**attempt.answers, **clean_answers(attempt, answers)}
-    updated = db.session.execute(
-        sa.update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.open.value)
-        .values(answers=merged)
-    ).rowcount
-    if updated != 1:
-        raise AttemptFinished()
+    cleaned = clean_answers(attempt, answers)
+    with write_transaction():
+        saved = _lock_open(attempt)
+        if saved is None:
+            raise AttemptFinished()
+        merged = {**saved, **cleaned}
+        db.session.execute(
+            sa.update(Attempt).where(Attempt.id == attempt.id).values(answers=merged))
     set_committed_value(attempt, "answers", merged)
     return attempt
 
@@ -203,15 +266,21 @@ def submit(user: User, attempt_id: str, answers: object | None, now: dt.datetime
     submits by itself when the time is up; the network takes a moment), takes the answers it
     carries and is timed_out: the result says the time ran out. After the grace the answers
     sent are not taken: the attempt is finished with what was saved in time (timed_out too).
+
+    The answers are checked and the questions and quiz read before the write transaction,
+    which then holds the attempt's row, its UPDATE and the counters only.
     """
-    attempt = get_own_attempt(user, attempt_id, for_update=True)
+    attempt = get_own_attempt(user, attempt_id)
     if not attempt.is_open or finish_if_overdue(attempt, now, grace_seconds):
         return attempt
-    merged = dict(attempt.answers)
-    if answers is not None:
-        merged.update(clean_answers(attempt, answers))
+    cleaned = clean_answers(attempt, answers) if answers is not None else {}
+    load_questions(attempt)  # into memory, with the quiz, before the lock is taken
+    attempt.quiz  # noqa: B018
     status = AttemptStatus.timed_out if now >= attempt.deadline_at else AttemptStatus.submitted
-    _finish(attempt, status, now, merged)
+    with write_transaction():
+        saved = _lock_open(attempt)
+        if saved is not None:
+            _finish(attempt, status, now, {**saved, **cleaned})
     return attempt
 
 
@@ -267,11 +336,7 @@ def _finish(attempt: Attempt, status: AttemptStatus, finished_at: dt.datetime,
         "answered_count": result.answered_count,
         "passed": result.score >= quiz.pass_mark,
     }
-    updated = db.session.execute(
-        sa.update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.open.value)
-        .values(**values)
-    ).rowcount
+    updated = db.session.execute(_finish_stmt(), {**values, "attempt_id": attempt.id}).rowcount
     if updated != 1:
         db.session.refresh(attempt)
         return False
@@ -281,25 +346,21 @@ def _finish(attempt: Attempt, status: AttemptStatus, finished_at: dt.datetime,
     return True
 
 
-def load_questions(attempt: Attempt) -> dict[int, DrawnQuestion]:
-    """The attempt's questions by id, each as the version that was drawn.
+@functools.cache
+def _finish_stmt() -> sa.TextClause:
+    """UPDATE of an open attempt with its result (built once: it runs at every submit)."""
+    names = ("status", "finished_at", "answers", "points", "correct", "score",
+             "correct_count", "answered_count", "passed")
+    table = Attempt.__table__
+    return sa.text(
+        f"UPDATE attempt SET {', '.join(f'{name} = :{name}' for name in names)} "
+        "WHERE id = :attempt_id AND status = 'open'"
+    ).bindparams(*(sa.bindparam(name, type_=table.c[name].type) for name in names))
 
-    One query for the questions; a second only when some were edited since the draw.
-    """
-    wanted = {item["id"]: item.get("v", 1) for item in attempt.questions}
-    current = {q.id: q for q in db.session.scalars(
-        sa.select(Question).where(Question.id.in_(list(wanted))))}
-    loaded = {qid: as_drawn(qid, q) for qid, q in current.items() if q.version == wanted[qid]}
-    older = [(qid, wanted[qid]) for qid in wanted if qid not in loaded]
-    if older:
-        revisions = db.session.scalars(sa.select(QuestionRevision).where(
-            sa.tuple_(QuestionRevision.question_id, QuestionRevision.version).in_(older)))
-        for revision in revisions:
-            loaded[revision.question_id] = as_drawn(revision.question_id, revision)
-    for qid in wanted:  # no revision kept (edited before versions existed): as it reads now
-        if qid not in loaded:
-            loaded[qid] = as_drawn(qid, current[qid])
-    return loaded
+
+def load_questions(attempt: Attempt) -> dict[int, DrawnQuestion]:
+    """The attempt's questions by id, each as the version that was drawn."""
+    return drawn_versions({item["id"]: item.get("v", 1) for item in attempt.questions})
 
 
 def public_questions(attempt: Attempt,

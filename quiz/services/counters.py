@@ -36,6 +36,16 @@ def record_finished(attempt: Attempt) -> None:
     first_time = _take_part(Participation, person, unit, passed)
     first_today = _take_part(ParticipationDay, {**person, "day": attempt.local_day}, unit,
                              passed)
+    shard = int(attempt.id[:4], 16) % QUESTION_COUNTER_SHARDS
+    rows = [
+        {"campaign_id": attempt.campaign_id, "question_id": qid, "shard": shard, **counts}
+        for qid, counts in sorted(question_outcomes(attempt).items())
+    ]
+    upsert_add_many(QuestionCounter.__table__, ("campaign_id", "question_id", "shard"), rows)
+    upsert_if(PersonBest.__table__, ("campaign_id", "user_id"), best_values(attempt),
+              better_than)
+    # The unit's two rows last: every submit of the unit updates them, and PostgreSQL holds
+    # their locks until the commit, so the less comes after them the shorter the queue.
     increments = {
         "attempts": 1,
         "answers": attempt.answered_count,
@@ -49,14 +59,6 @@ def record_finished(attempt: Attempt) -> None:
         UnitDayCounter.__table__, {**keys, "day": attempt.local_day},
         {**increments, "participants": int(first_today)}, also=unit,
     )
-    shard = int(attempt.id[:4], 16) % QUESTION_COUNTER_SHARDS
-    rows = [
-        {"campaign_id": attempt.campaign_id, "question_id": qid, "shard": shard, **counts}
-        for qid, counts in sorted(question_outcomes(attempt).items())
-    ]
-    upsert_add_many(QuestionCounter.__table__, ("campaign_id", "question_id", "shard"), rows)
-    upsert_if(PersonBest.__table__, ("campaign_id", "user_id"), best_values(attempt),
-              better_than)
 
 
 def _take_part(model, keys: dict, also: dict, passed: bool) -> bool:

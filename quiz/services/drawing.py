@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ..extensions import db
 from ..models import OPTION_KEYS, Question, QuestionRevision, QuestionType, Quiz
@@ -41,19 +42,31 @@ def draw_questions(quiz: Quiz, rng: random.Random) -> list[dict]:
 
     "order" is the stored option keys in the order shown (options shuffled when the quiz
     says so; true/false always 正确 then 错误).
+
+    One read of the banks' active questions (id, type, category, version) serves every rule;
+    the chosen ones' options come from `drawn_versions` (in memory after the first time).
     """
-    bank_ids = [bank.id for bank in quiz.banks]
+    if db.session.new or db.session.dirty:  # plain SQL below: no autoflush does it
+        db.session.flush()
+    rules = db.session.execute(_RULES, {"quiz_id": quiz.id}).all()
+    types = {rule.type for rule in rules}
+    pool = [row for row in db.session.execute(_POOL, {"quiz_id": quiz.id}) if row[1] in types]
+    versions = {}
+    by_kind: dict[tuple[str, str], list[int]] = {}
+    for qid, qtype, category, version in pool:
+        versions[qid] = version
+        by_kind.setdefault((qtype, category or ""), []).append(qid)
     picked: dict[str, list[int]] = {t: [] for t in TYPE_ORDER}
     taken: set[int] = set()
-    for rule in quiz.rules:
-        query = sa.select(Question.id).where(
-            Question.bank_id.in_(bank_ids),
-            Question.type == rule.type,
-            Question.is_active.is_(True),
-        )
+    for rule in rules:
         if rule.category:
-            query = query.where(Question.category == rule.category)
-        candidates = [qid for qid in db.session.scalars(query) if qid not in taken]
+            candidates = by_kind.get((rule.type, rule.category), [])
+        else:
+            candidates = [qid for (qtype, _), ids in sorted(by_kind.items())
+                          if qtype == rule.type for qid in ids]
+            candidates.sort()
+        if taken:
+            candidates = [qid for qid in candidates if qid not in taken]
         if len(candidates) < rule.count:
             raise NotEnoughQuestions(
                 type=rule.type, category=rule.category, wanted=rule.count, found=len(candidates)
@@ -62,21 +75,59 @@ def draw_questions(quiz: Quiz, rng: random.Random) -> list[dict]:
         taken.update(chosen)
         picked[rule.type].extend(chosen)
 
-    drawn_rows = {
-        row.id: row for row in db.session.execute(
-            sa.select(Question.id, Question.options, Question.version)
-            .where(Question.id.in_(taken))
-        )
-    }
+    shown = drawn_versions({qid: versions[qid] for qid in taken})
     drawn = []
     for qtype in TYPE_ORDER:
         ids = picked[qtype]
         if quiz.shuffle_questions:
             rng.shuffle(ids)
         for qid in ids:
-            keys = list(OPTION_KEYS[: len(drawn_rows[qid].options)])
+            keys = list(OPTION_KEYS[: len(shown[qid].options)])
             if quiz.shuffle_options and qtype != QuestionType.judge.value:
                 rng.shuffle(keys)
-            drawn.append({"id": qid, "v": drawn_rows[qid].version, "type": qtype,
+            drawn.append({"id": qid, "v": versions[qid], "type": qtype,
                           "order": "".join(keys), "points": quiz.points_for(qtype)})
     return drawn
+
+
+# Built once: the draw runs at every start.
+_RULES = sa.text("SELECT type, category, count FROM quiz_rule WHERE quiz_id = :quiz_id "
+                 "ORDER BY id")
+_POOL = sa.text(
+    "SELECT id, type, category, version FROM question WHERE is_active = :yes AND bank_id IN "
+    "(SELECT bank_id FROM quiz_bank WHERE quiz_id = :quiz_id) ORDER BY id"
+).bindparams(sa.bindparam("yes", True, type_=sa.Boolean()))
+
+#: At most this many question versions are kept in a process's memory (about 1 KB each).
+DRAWN_CACHE_SIZE = 20_000
+
+
+def drawn_versions(wanted: dict[int, int]) -> dict[int, DrawnQuestion]:
+    """{question id: the question as of `wanted[id]`, its version}.
+
+    A version never changes once made (an edit makes the next one and keeps this one as a
+    revision) and questions are never deleted, so what was read once is kept in the app's
+    memory: a start and a submit usually read no question at all. One query for the rest;
+    a second only for versions that were edited since.
+    """
+    cache = current_app.extensions.setdefault("drawn_questions", {})
+    found = {qid: cache[(qid, v)] for qid, v in wanted.items() if (qid, v) in cache}
+    missing = {qid: v for qid, v in wanted.items() if qid not in found}
+    if not missing:
+        return found
+    current = {q.id: q for q in db.session.scalars(
+        sa.select(Question).where(Question.id.in_(list(missing))))}
+    loaded = {qid: as_drawn(qid, q) for qid, q in current.items() if q.version == missing[qid]}
+    older = [(qid, v) for qid, v in missing.items() if qid not in loaded]
+    if older:
+        revisions = db.session.scalars(sa.select(QuestionRevision).where(
+            sa.tuple_(QuestionRevision.question_id, QuestionRevision.version).in_(older)))
+        for revision in revisions:
+            loaded[revision.question_id] = as_drawn(revision.question_id, revision)
+    if len(cache) + len(loaded) > DRAWN_CACHE_SIZE:
+        cache.clear()
+    cache.update({(qid, missing[qid]): question for qid, question in loaded.items()})
+    for qid in missing:  # no revision kept (edited before versions existed): as it reads now,
+        if qid not in loaded:  # and not kept, since "now" may change
+            loaded[qid] = as_drawn(qid, current[qid])
+    return {**found, **loaded}

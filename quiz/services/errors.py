@@ -156,3 +156,11 @@ class ConcurrentChange(QuizError):
         "Someone else changed the same question bank at the same moment; nothing was stored. "
         "Please try again."
     )
+
+
+class DatabaseBusy(QuizError):
+    """Writers queued longer than the database's busy timeout: nothing was written."""
+
+    code = "busy"
+    status = 503
+    default_message = _l("The server is busy. Nothing was saved: please try again in a moment.")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from quiz.api.auth import issue_token
 from quiz.extensions import db
 from quiz.services import counters
@@ -53,3 +55,60 @@ def test_concurrent_submits_for_one_unit_match_a_recount(app, make_unit, make_us
     kept = kept_counter(quiz.campaign_id, unit.id)
     assert (kept.attempts, kept.participants) == (USERS, USERS)
     assert counters.compare() == []
+
+
+def test_two_starts_at_the_same_instant_give_one_attempt(app, make_user, make_quiz,
+                                                         monkeypatch):
+    """Both requests pass the checks before either has written (they are read outside the
+    write lock); the second INSERT meets the one-open-attempt index and resumes the first."""
+    from quiz.services import attempts
+
+    quiz = make_quiz()
+    token = issue_token(make_user())
+    both_drawn = threading.Barrier(2)
+    draw = attempts.draw_questions
+
+    def draw_then_wait(*args, **kwargs):
+        drawn = draw(*args, **kwargs)
+        both_drawn.wait(timeout=10)  # neither writes before both have checked and drawn
+        return drawn
+
+    monkeypatch.setattr(attempts, "draw_questions", draw_then_wait)
+    results: list[tuple[int, str]] = []
+
+    def start() -> None:
+        response = app.test_client().post(f"/api/v1/quizzes/{quiz.id}/attempts",
+                                          headers={"Authorization": f"Bearer {token}"})
+        results.append((response.status_code, response.json.get("id")))
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(status for status, _ in results) == [200, 201]
+    assert len({attempt_id for _, attempt_id in results}) == 1
+
+
+def test_a_writer_queued_past_the_busy_timeout_is_told_nothing_was_saved(
+        app, make_user, make_quiz, monkeypatch):
+    """Writers take turns on the SQLite file; one that waits longer than the busy timeout
+    gets 503 busy (and nothing is written) instead of waiting for ever."""
+    from quiz import db as db_module
+    from quiz.models import Attempt
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL has no writers' lock: it locks rows one by one")
+    quiz = make_quiz()
+    token = issue_token(make_user())
+    monkeypatch.setattr(db_module, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    with db_module._thread_turns:  # another writer of this process holds the turn
+        response = app.test_client().post(f"/api/v1/quizzes/{quiz.id}/attempts",
+                                          headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 503 and response.json["error"]["code"] == "busy"
+    db.session.rollback()
+    assert db.session.query(Attempt).count() == 0
+    again = app.test_client().post(f"/api/v1/quizzes/{quiz.id}/attempts",
+                                   headers={"Authorization": f"Bearer {token}"})
+    assert again.status_code == 201  # the turn is free again
