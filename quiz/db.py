@@ -111,7 +111,6 @@ def _sqlite_file(url) -> str | None:
 
 
 _thread_turns = threading.Lock()
-_lock_files: dict[tuple[int, str], int] = {}
 
 
 @contextlib.contextmanager
@@ -124,25 +123,20 @@ def _writers_take_turns(sqlite_file: str | None) -> Iterator[None]:
     if not _thread_turns.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
         raise DatabaseBusy()
     try:
-        descriptor = _lock_file(sqlite_file)
-        fcntl.flock(descriptor, fcntl.LOCK_EX)  # one waiter per process, woken in turn
-        held = _holds_writer_lock.set(True)
+        # Opened each time (two system calls): a descriptor kept across a fork would be
+        # shared with the child, and flock could not tell the two processes apart.
+        descriptor = os.open(sqlite_file + ".writers", os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            yield
+            fcntl.flock(descriptor, fcntl.LOCK_EX)  # one waiter per process, woken in turn
+            held = _holds_writer_lock.set(True)
+            try:
+                yield
+            finally:
+                _holds_writer_lock.reset(held)
         finally:
-            _holds_writer_lock.reset(held)
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
+            os.close(descriptor)  # closing it lets the next process in
     finally:
         _thread_turns.release()
-
-
-def _lock_file(sqlite_file: str) -> int:
-    """This process's descriptor of the lock file beside the database (a descriptor opened
-    before a fork is shared with the child, and flock would not tell them apart)."""
-    key = (os.getpid(), sqlite_file)
-    if key not in _lock_files:
-        _lock_files[key] = os.open(sqlite_file + ".writers", os.O_RDWR | os.O_CREAT, 0o600)
-    return _lock_files[key]
 
 
 def insert_ignore(table, values: dict) -> bool:

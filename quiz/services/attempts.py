@@ -185,11 +185,9 @@ def _insert_attempt_stmt() -> sa.TextClause:
         sa.bindparam("limit", type_=sa.Integer()))
 
 
-def get_own_attempt(user: User, attempt_id: str, *, for_update: bool = False) -> Attempt:
+def get_own_attempt(user: User, attempt_id: str) -> Attempt:
     """The attempt if it belongs to `user`; NotFound otherwise (existence is not revealed)."""
     query = sa.select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user.id)
-    if for_update:
-        query = query.with_for_update()
     attempt = db.session.scalar(query) if attempt_id else None
     if attempt is None:
         raise NotFound()

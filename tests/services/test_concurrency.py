@@ -112,3 +112,36 @@ def test_a_writer_queued_past_the_busy_timeout_is_told_nothing_was_saved(
     again = app.test_client().post(f"/api/v1/quizzes/{quiz.id}/attempts",
                                    headers={"Authorization": f"Bearer {token}"})
     assert again.status_code == 201  # the turn is free again
+
+
+def test_sqlite_writers_of_two_processes_take_turns(tmp_path):
+    """The writers' lock holds across processes (gunicorn's workers): while a forked child
+    holds the turn, the parent cannot take it, and takes it once the child is done."""
+    import fcntl
+    import multiprocessing
+    import os
+
+    from quiz import db as db_module
+
+    database = str(tmp_path / "quiz.sqlite3")
+    holding, release = multiprocessing.Event(), multiprocessing.Event()
+
+    def child():
+        with db_module._writers_take_turns(database):
+            holding.set()
+            release.wait(10)
+
+    process = multiprocessing.get_context("fork").Process(target=child)
+    process.start()
+    try:
+        assert holding.wait(10)
+        descriptor = os.open(database + ".writers", os.O_RDWR)
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        release.set()
+        process.join(10)
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free now
+        os.close(descriptor)
+    finally:
+        release.set()
+        process.join(10)
