@@ -1,8 +1,9 @@
 """Where a start, an autosave and a submit spend their CPU, one request at a time.
 
-    .venv/bin/python bench/hot_paths.py [--requests 300] [--database-url URL] [--top 25]
+    .venv/bin/python bench/hot_paths.py [--requests 300] [--postgres] [--top 25]
 
-The bench's world (bench/seed.py) in a temporary SQLite file (or the database given), the
+The bench's world (bench/seed.py) in a temporary SQLite file (or the database given: on
+PostgreSQL the CPU its server processes on this machine used is given too), the
 app under the Flask test client, and cProfile around each kind of request in turn: the
 share of time per package (SQLAlchemy, Flask, the app, ...), then the functions with the
 most time of their own. No concurrency: this is the cost of the code, not of waiting.
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import seed  # noqa: E402
-from bench.run import answer_for  # noqa: E402
+from bench.run import answer_for, postgres_url  # noqa: E402
 
 PACKAGES = ("sqlalchemy", "flask_sqlalchemy", "flask_login", "flask_babel", "flask_limiter",
             "flask_caching", "flask", "werkzeug", "jinja2", "itsdangerous", "psycopg",
@@ -40,6 +41,21 @@ def package_of(filename: str) -> str:
     return "python" if "python3" in filename else "other"
 
 
+def postgres_cpu_seconds() -> float:
+    """CPU seconds used so far by this machine's PostgreSQL processes (0 where none)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)
+            if not fields[0].endswith("(postgres"):
+                continue
+            values = fields[1].split()
+            total += int(values[11]) + int(values[12])  # utime, stime (clock ticks)
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def by_package(stats: pstats.Stats) -> dict[str, float]:
     shares: dict[str, float] = defaultdict(float)
     for (filename, _, _), (_, _, own, _, _) in stats.stats.items():
@@ -50,12 +66,18 @@ def by_package(stats: pstats.Stats) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--database-url")
+    parser.add_argument("--database-url", help="an empty database (default: SQLite)")
+    parser.add_argument("--postgres", action="store_true",
+                        help="the bench's PostgreSQL schema (bench/run.py), made anew")
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/profile.sqlite3"
+        if args.postgres:
+            url = postgres_url()
+            if url is None:
+                return 1
         world = seed.prepare(url, args.requests * 2)
         from quiz import create_app
 
@@ -89,15 +111,18 @@ def main() -> int:
         for name, run in (("start", start), ("autosave", autosave), ("submit", submit)):
             # Timed by the CPU this process used (steadier than the wall clock on a busy
             # machine), then the same on other people's attempts under the profiler.
-            began = time.process_time()
+            began, database_began = time.process_time(), postgres_cpu_seconds()
             run(*rounds["timed"])
             cpu_ms = (time.process_time() - began) / args.requests * 1000
+            database_ms = (postgres_cpu_seconds() - database_began) / args.requests * 1000
             profiler = cProfile.Profile()
             profiler.runcall(run, *rounds["profiled"])
             stats = pstats.Stats(profiler)
             total = sum(by_package(stats).values())
-            print(f"\n== {name}: {cpu_ms:.2f} ms of CPU a request; under the profiler, "
-                  f"by package:")
+            on_server = (f", PostgreSQL's processes {database_ms:.2f} ms"
+                         if url.startswith("postgresql") else "")
+            print(f"\n== {name}: {cpu_ms:.2f} ms of the app's CPU a request{on_server}; "
+                  f"under the profiler, by package:")
             for package, own in sorted(by_package(stats).items(), key=lambda kv: -kv[1]):
                 if own / total >= 0.01:
                     print(f"   {package:18} {own / total:6.1%}")
