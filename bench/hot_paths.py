@@ -108,6 +108,15 @@ def main() -> int:
                                                          for q in questions}})
                 assert response.status_code == 200, response.get_data(as_text=True)
 
+        from bench.bare_app import app as bare_app
+
+        bare = bare_app.test_client()
+        began = time.process_time()
+        for _ in range(args.requests):
+            bare.post("/bare", json={})
+        print(f"\n== bare endpoint under the same test client: "
+              f"{(time.process_time() - began) / args.requests * 1000:.2f} ms of CPU a request "
+              "(the client's own cost and Flask's least; included in every figure below)")
         for name, run in (("start", start), ("autosave", autosave), ("submit", submit)):
             # Timed by the CPU this process used (steadier than the wall clock on a busy
             # machine), then the same on other people's attempts under the profiler.
