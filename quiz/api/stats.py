@@ -79,7 +79,7 @@ def daily_stats(slug: str):
     today = local_date(now(), campaign.timezone)
 
     def compute():
-        days = stats.figure_tree(campaign, unit, period, daily=True).daily()
+        days = stats.subtree_daily(campaign, unit, period)  # the unit's days only
         return {
             "campaign": campaign.slug, "period": _period_json(period),
             "unit": {"code": unit.code, "name": unit.name},

@@ -59,7 +59,11 @@ class Participation(_Placed, db.Model):
     """A person has finished an attempt in a campaign for a unit (participants, once each)."""
 
     __tablename__ = "participation"
-    __table_args__ = (sa.PrimaryKeyConstraint("campaign_id", "unit_path", "user_id"),)
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("campaign_id", "unit_path", "user_id"),
+        # People passed per unit (及格人数) as a read of this index alone, passed rows only.
+        sa.Index("ix_participation_passed", "campaign_id", "passed", "unit_path", "unit_id"),
+    )
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     #: At least one of these attempts passed (及格人数 counts people, not attempts).
@@ -70,7 +74,13 @@ class ParticipationDay(_Placed, db.Model):
     """The same, per day in the campaign's time zone (daily participants)."""
 
     __tablename__ = "participation_day"
-    __table_args__ = (sa.PrimaryKeyConstraint("campaign_id", "unit_path", "day", "user_id"),)
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("campaign_id", "unit_path", "day", "user_id"),
+        # A period's people (a range of days) and each day's people passed, read from this
+        # index alone: a month of a county is a million rows.
+        sa.Index("ix_participation_day_day", "campaign_id", "day", "unit_path", "unit_id",
+                 "user_id", "passed"),
+    )
 
     day: Mapped[dt.date]
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
@@ -107,8 +117,6 @@ class PersonBest(db.Model):
 
     __tablename__ = "person_best"
     __table_args__ = (
-        sa.Index("ix_person_best_rank", "campaign_id", "score", "duration_seconds",
-                 "finished_at", "attempt_id"),
         # A unit's board and ranks: the subtree is a range of paths within the campaign.
         sa.Index("ix_person_best_unit_rank", "campaign_id", "unit_path", "score",
                  "duration_seconds", "finished_at", "attempt_id"),
@@ -124,3 +132,11 @@ class PersonBest(db.Model):
     #: Time used, as Attempt.duration_seconds: from the start to the finish or deadline.
     duration_seconds: Mapped[int]
     finished_at: Mapped[dt.datetime]
+
+
+# The campaign's board in ranking.py's order (the best score first, then the shorter time,
+# the earlier finish, the attempt id): a page is a walk along this index, its first rows
+# read whatever the number of people, and a rank the count of the entries before the row.
+# (Declared here: the descending column needs the mapped column.)
+sa.Index("ix_person_best_rank", PersonBest.campaign_id, PersonBest.score.desc(),
+         PersonBest.duration_seconds, PersonBest.finished_at, PersonBest.attempt_id)

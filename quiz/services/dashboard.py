@@ -21,7 +21,7 @@ from ..extensions import db
 from ..models import Attempt, Campaign, PersonBest, Question, QuestionCounter, Unit
 from .periods import Period, campaign_days
 from .reach import Reach
-from .stats import Counts, FigureTree, UnitRow, figure_tree, sort_rows
+from .stats import Counts, FigureTree, UnitRow, figure_tree, sort_rows, subtree_daily
 from .units import in_subtree
 
 #: Ten bands of ten points on a 100-point scale: 0–9, 10–19, ..., 90–100 (full marks go
@@ -101,8 +101,8 @@ def dashboard(campaign: Campaign, unit: Unit, reach: Reach, today: dt.date,
               period: Period | None = None) -> Dashboard:
     """Every block of the dashboard of `unit` (which must lie within `reach`)."""
     reach.require(unit)
-    tree = figure_tree(campaign, unit, period, daily=True)
-    daily = tree.daily()
+    tree = figure_tree(campaign, unit, period)
+    daily = subtree_daily(campaign, unit, period)  # the page shows the unit's days only
     days = [(day, daily.get(day, Counts())) for day in campaign_days(campaign, today, period)]
     return Dashboard(
         campaign=campaign, unit=unit, period=period, tree=tree, days=days,
@@ -118,8 +118,43 @@ def score_bands(campaign: Campaign, top: Unit) -> list[ScoreBand]:
     The best score is the person_best row's (the attempt that counts, 成绩取最高分), placed
     on a 100-point scale as score × 100 / the attempt's max_score, so quizzes with other
     full marks band alike; a person counts where their best attempt was taken. One grouped
-    query, whatever the number of attempts.
+    query over the best rows, whatever the number of attempts: by score, from an index
+    alone, when the campaign's quizzes share their full marks (`_full_marks`), else with
+    each row's attempt.
     """
+    width = 100 // BAND_COUNT
+    full = _full_marks(campaign)
+    if full is not None:
+        counted: dict[int, int] = {}
+        for score, people in db.session.execute(
+                sa.select(PersonBest.score, sa.func.count())
+                .where(PersonBest.campaign_id == campaign.id,
+                       in_subtree(PersonBest.unit_path, top.path))
+                .group_by(PersonBest.score)):
+            band = min(BAND_COUNT - 1, score * BAND_COUNT // full)
+            counted[band] = counted.get(band, 0) + people
+    else:
+        counted = _bands_by_attempt(campaign, top)
+    return [ScoreBand(n * width, n * width + width - 1 if n < BAND_COUNT - 1 else 100,
+                      int(counted.get(n, 0)))
+            for n in range(BAND_COUNT)]
+
+
+def _full_marks(campaign: Campaign) -> int | None:
+    """The full marks every attempt of the campaign has, when its quizzes agree on them.
+
+    An attempt's max_score is its quiz's full marks when it was drawn, and a quiz's scoring
+    (rules, points) is fixed once an attempt is taken (quiz_admin.SCORING: a change makes a
+    new quiz). So when the campaign's quizzes share their full marks, so do its attempts,
+    and the bands are a count of the best rows by score, from an index alone, without
+    reading an attempt per person (87,628 of them in a county's month, bench/scale.py).
+    """
+    marks = {quiz.max_score for quiz in campaign.quizzes}
+    return marks.pop() if len(marks) == 1 and min(marks) > 0 else None
+
+
+def _bands_by_attempt(campaign: Campaign, top: Unit) -> dict[int, int]:
+    """{band: people}, each best row's full marks read from its attempt."""
     # floor(score * 10 / max_score) is floor(percent / 10); full marks (10) join band 9.
     raw = (PersonBest.score * BAND_COUNT) // Attempt.max_score
     band = sa.case((raw >= BAND_COUNT, BAND_COUNT - 1), else_=raw)
@@ -131,12 +166,8 @@ def score_bands(campaign: Campaign, top: Unit) -> list[ScoreBand]:
                in_subtree(PersonBest.unit_path, top.path))
         .subquery()
     )
-    counted = dict(db.session.execute(
+    return dict(db.session.execute(
         sa.select(best.c.band, sa.func.count()).group_by(best.c.band)).all())
-    width = 100 // BAND_COUNT
-    return [ScoreBand(n * width, n * width + width - 1 if n < BAND_COUNT - 1 else 100,
-                      int(counted.get(n, 0)))
-            for n in range(BAND_COUNT)]
 
 
 def wrong_most(campaign: Campaign, limit: int = WRONG_MOST) -> list[WrongQuestion]:

@@ -81,9 +81,8 @@ def kept_period(campaign: Campaign, top: Unit, period: Period) -> Placed:
     return result
 
 
-def kept_daily(campaign: Campaign, top: Unit, period: Period | None
-               ) -> dict[tuple[int, str], dict[dt.date, Counts]]:
-    """{(unit id, path): {day: its own figures that day}}."""
+def _day_filters(campaign: Campaign, top: Unit, period: Period | None) -> tuple[list, list]:
+    """The WHERE of the unit-day counters and of the passed people's day rows."""
     where = [UnitDayCounter.campaign_id == campaign.id,
              in_subtree(UnitDayCounter.unit_path, top.path)]
     people_where = [ParticipationDay.campaign_id == campaign.id,
@@ -93,16 +92,45 @@ def kept_daily(campaign: Campaign, top: Unit, period: Period | None
         where += [UnitDayCounter.day >= period.first, UnitDayCounter.day <= period.last]
         people_where += [ParticipationDay.day >= period.first,
                          ParticipationDay.day <= period.last]
+    return where, people_where
+
+
+def kept_daily(campaign: Campaign, top: Unit, period: Period | None, passed: bool = True
+               ) -> dict[tuple[int, str], dict[dt.date, Counts]]:
+    """{(unit id, path): {day: its own figures that day}}.
+
+    `passed=False` leaves each day's passed_people at 0 rather than count them: the only
+    day figure not kept in a counter row, it is a count over every person's day row (a
+    million in a county's month), which readers that do not show it can do without.
+    """
+    where, people_where = _day_filters(campaign, top, period)
     people = (ParticipationDay.unit_id, ParticipationDay.unit_path, ParticipationDay.day)
-    passed = {tuple(row[:3]): int(row[3]) for row in db.session.execute(
-        sa.select(*people, sa.func.count()).where(*people_where).group_by(*people))}
+    counted = {tuple(row[:3]): int(row[3]) for row in db.session.execute(
+        sa.select(*people, sa.func.count()).where(*people_where).group_by(*people))
+    } if passed else {}
     result: dict[tuple[int, str], dict[dt.date, Counts]] = defaultdict(dict)
     for row in db.session.execute(
             sa.select(UnitDayCounter.unit_id, UnitDayCounter.unit_path, UnitDayCounter.day,
                       *(getattr(UnitDayCounter, f) for f in _KEPT)).where(*where)):
         result[(row[0], row[1])][row[2]] = Counts(0, *(int(v) for v in row[3:]),
-                                                  passed.get(tuple(row[:3]), 0))
+                                                  counted.get(tuple(row[:3]), 0))
     return dict(result)
+
+
+def kept_subtree_daily(campaign: Campaign, top: Unit, period: Period | None
+                       ) -> dict[dt.date, Counts]:
+    """{day: the figures of `top`'s whole subtree that day}: what kept_daily's rows add up
+    to at the top (every row in the subtree's range is counted somewhere below it), as two
+    queries grouped by day, a row a day, where a page shows only the top's days."""
+    where, people_where = _day_filters(campaign, top, period)
+    passed = dict(db.session.execute(
+        sa.select(ParticipationDay.day, sa.func.count()).where(*people_where)
+        .group_by(ParticipationDay.day)).all())
+    return {row[0]: Counts(0, *(int(v) for v in row[1:]), int(passed.get(row[0], 0)))
+            for row in db.session.execute(
+                sa.select(UnitDayCounter.day, *(sa.func.sum(getattr(UnitDayCounter, f))
+                                                for f in _KEPT))
+                .where(*where).group_by(UnitDayCounter.day))}
 
 
 def _attempt_figures(*group):

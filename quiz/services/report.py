@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
@@ -73,7 +73,8 @@ def build_report(campaign: Campaign, unit: Unit, period: Period | None,
                  now: dt.datetime) -> Report:
     """The report of `unit`'s subtree: the whole campaign so far, and `period` beside it
     when one is given. `now` (naive UTC) is the moment it is made."""
-    tree = figure_tree(campaign, unit, period, daily=True)
+    # The daily sheets show attempts and participants: the days' passed people are not read.
+    tree = figure_tree(campaign, unit, period, daily=True, daily_passed=False)
     made_at = to_local(now, campaign.timezone)
     days = campaign_days(campaign, made_at.date(), period)
     lines = _lines(tree)
@@ -138,9 +139,9 @@ def _own_part(row: UnitRow, children: list[UnitRow]) -> _Line | None:
 
 
 def _minus(counts: Counts, *others: Counts) -> Counts:
-    values = {f.name: getattr(counts, f.name) - sum(getattr(o, f.name) for o in others)
-              for f in fields(Counts)}
-    return Counts(**values)
+    for other in others:
+        counts = counts - other
+    return counts
 
 
 def _heading(tree: FigureTree, days: list[dt.date], made_at: dt.datetime) -> list[str]:
