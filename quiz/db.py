@@ -54,6 +54,10 @@ def _sqlite_on_connect(dbapi_connection, connection_record):  # noqa: ARG001
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     if dbapi_connection.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
+        # 8 KB pages for a new file (no effect on one that has tables): an attempt's row is
+        # about 2 KB of JSON and a 4 KB page held one, leaving half of each page empty; the
+        # file is about 30 % smaller for a county's month (bench/scale.py).
+        cursor.execute("PRAGMA page_size=8192")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
