@@ -135,14 +135,18 @@ def answer_for(item: dict) -> list[str]:
 def start_everyone(port: int, quiz_id: int, tokens: list[str], database: Database,
                    people: int) -> None:
     """Start an attempt for each of the first `people` (not measured)."""
+    seen: dict[int, int] = {}
     for _ in range(20):
         begun = {index for _, index, _ in open_attempts(database)}
         waiting = [tokens[i] for i in range(people) if i not in begun]
         if not waiting:
             return
-        run_wrk(port, [Line("POST", f"/api/v1/quizzes/{quiz_id}/attempts", t, {})
-                       for t in waiting], max(1, min(10, len(waiting) / 200)))
-    raise SystemExit("could not start an attempt for everyone")
+        measured = run_wrk(port, [Line("POST", f"/api/v1/quizzes/{quiz_id}/attempts", t, {})
+                                  for t in waiting], max(1, min(10, len(waiting) / 200)))
+        for status, n in measured.statuses.items():
+            seen[status] = seen.get(status, 0) + n
+    raise SystemExit(f"could not start an attempt for everyone: {len(waiting)} left, "
+                     f"statuses seen {seen}")
 
 
 def measure(label: str, url: str, args) -> dict:
@@ -257,8 +261,8 @@ def report(label, results, seconds, reconcile, finished, counted, errors_log) ->
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8, help="per phase (default 8)")
-    parser.add_argument("--people", type=int, default=12000,
-                        help="people who start, autosave and submit (default 12000)")
+    parser.add_argument("--people", type=int, default=8000,
+                        help="people who start, autosave and submit (default 8000)")
     parser.add_argument("--burst", type=int, default=2000,
                         help="people released at the same instant (default 2000)")
     parser.add_argument("--databases", default="sqlite,postgresql")
