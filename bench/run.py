@@ -136,11 +136,15 @@ def start_everyone(port: int, quiz_id: int, tokens: list[str], database: Databas
                    people: int) -> None:
     """Start an attempt for each of the first `people` (not measured)."""
     seen: dict[int, int] = {}
-    for _ in range(20):
+    left = people + 1
+    while True:
         begun = {index for _, index, _ in open_attempts(database)}
         waiting = [tokens[i] for i in range(people) if i not in begun]
         if not waiting:
             return
+        if len(waiting) >= left:  # a round that started no one: something refuses
+            break
+        left = len(waiting)
         measured = run_wrk(port, [Line("POST", f"/api/v1/quizzes/{quiz_id}/attempts", t, {})
                                   for t in waiting], max(1, min(10, len(waiting) / 200)))
         for status, n in measured.statuses.items():
