@@ -8,11 +8,13 @@ requests that only read use a plain deferred ``BEGIN``.
 SQLite's own wait for its lock is a poll: the busy handler sleeps 1 to 100 ms between tries,
 with no order among the waiters, so under a burst of writers most of a request's time went
 to sleeping and an unlucky one could wait past the busy timeout and fail ("database is
-locked": the rare 500 of a submit under load). Writers of this app therefore take turns on a
-lock of their own first, one thread per process (a threading lock) and one process per
-database file (``flock`` on a file beside it): the kernel wakes the next waiter as soon as the
-lock is free, and BEGIN IMMEDIATE then finds SQLite's lock free. Other programs writing the
-same file (a ``flask`` command) still meet the busy timeout.
+locked": the rare 500 of a submit under load). Writers of this app (its pages and its
+``flask`` commands) therefore take turns on a lock of their own first: one thread per process
+(a threading lock, which wakes the next waiter at once) and one process per database file
+(``flock`` on a file beside it, tried every millisecond by that one thread), and BEGIN
+IMMEDIATE then finds SQLite's lock free. A writer still waiting after the busy timeout gets
+DatabaseBusy (503, nothing written). Other programs writing the file (the sqlite3 shell) meet
+SQLite's own busy timeout.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import functools
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 
 import sqlalchemy as sa
@@ -42,6 +45,18 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 #: Set while this context holds the SQLite writers' lock (write transactions may nest).
 _holds_writer_lock: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "holds_writer_lock", default=False)
+
+
+#: Connections this process has made to any database. What is kept in memory from the
+#: database (drawing.drawn_versions) is dropped when it changes: a database restored or
+#: replaced under a running process is reached through new connections.
+connections_made = 0
+
+
+@event.listens_for(Engine, "connect")
+def _count_connection(dbapi_connection, connection_record):  # noqa: ARG001
+    global connections_made
+    connections_made += 1
 
 
 @event.listens_for(Engine, "connect")
@@ -124,6 +139,7 @@ def _writers_take_turns(sqlite_file: str | None) -> Iterator[None]:
         yield
         return
     # A queue longer than the busy timeout is refused, as SQLite itself would refuse it.
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
     if not _thread_turns.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
         raise DatabaseBusy()
     try:
@@ -131,7 +147,7 @@ def _writers_take_turns(sqlite_file: str | None) -> Iterator[None]:
         # shared with the child, and flock could not tell the two processes apart.
         descriptor = os.open(sqlite_file + ".writers", os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX)  # one waiter per process, woken in turn
+            _flock_until(descriptor, deadline)  # one waiter per process
             held = _holds_writer_lock.set(True)
             try:
                 yield
@@ -141,6 +157,19 @@ def _writers_take_turns(sqlite_file: str | None) -> Iterator[None]:
             os.close(descriptor)  # closing it lets the next process in
     finally:
         _thread_turns.release()
+
+
+def _flock_until(descriptor: int, deadline: float) -> None:
+    """Take the file's lock, trying every millisecond (only one thread per process waits
+    here), or raise DatabaseBusy at `deadline` (a long command holding the turn)."""
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy() from None
+            time.sleep(0.001)
 
 
 def insert_ignore(table, values: dict) -> bool:

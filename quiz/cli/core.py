@@ -81,10 +81,9 @@ def reconcile_command(slug: str | None, fix: bool):
 
     # Attempts whose time ran out unseen are finished (and counted) first.
     grace = current_app.config["QUIZ_GRACE_SECONDS"]
-    with write_transaction():
-        overdue = attempts.overdue_attempts(utcnow(), grace, campaign_id=campaign_id)
-        for attempt in overdue:
-            attempts.finish_if_overdue(attempt, utcnow(), grace)
+    overdue = attempts.overdue_attempts(utcnow(), grace, campaign_id=campaign_id)
+    for attempt in overdue:  # a transaction each (see attempts.finish_if_overdue)
+        attempts.finish_if_overdue(attempt, utcnow(), grace)
     if overdue:
         click.echo(f"Finished {len(overdue)} attempt(s) whose time had run out.")
 

@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 
 from ..caching import TAKING_PART_SECONDS, fresh_or_compute, taking_part_key
 from ..clock import grace, now
-from ..db import write_transaction
 from ..errors import json_error
 from ..services import attempts as attempt_service
 from ..services import campaigns
@@ -145,11 +144,10 @@ def result(attempt_id: str):
 @bp.route("/me/attempts")
 @login_required
 def my_attempts():
-    overdue = attempt_service.overdue_attempts(now(), grace(), user=current_user)
-    if overdue:
-        with write_transaction():
-            for item in overdue:
-                attempt_service.finish_if_overdue(item, now(), grace())
+    # One transaction each: locks of one attempt's counters are never held while the next
+    # one's are taken (two such transactions could deadlock on PostgreSQL).
+    for item in attempt_service.overdue_attempts(now(), grace(), user=current_user):
+        attempt_service.finish_if_overdue(item, now(), grace())
     items = attempt_service.user_attempts(current_user)
     standings = attempt_service.standings(current_user)
     return render_template("participant/my_attempts.html", attempts=items,

@@ -132,15 +132,15 @@ def start(user: User, quiz: Quiz, now: dt.datetime, grace_seconds: int,
         "questions": drawn, "answers": {}, "max_score": sum(item["points"] for item in drawn),
     }
     with write_transaction():
-        unit_path = db.session.execute(
-            _insert_attempt_stmt(), {**values, "limit": quiz.attempts_per_day}).scalar()
-        if unit_path is None:  # not inserted: the day's limit, or an open attempt
+        inserted = db.session.execute(
+            _insert_attempt_stmt(), {**values, "limit": quiz.attempts_per_day}).first()
+        if inserted is None:  # not inserted: the day's limit, or an open attempt
             existing = open_attempt(user, quiz)
             if existing is None:
                 raise DailyLimitReached()
             # Another request of this user started one at the same moment: resume that one.
             return Started(existing, created=False)
-    attempt = Attempt(**values, unit_path=unit_path, finished_at=None, points=None,
+    attempt = Attempt(**values, unit_path=inserted.unit_path, finished_at=None, points=None,
                       correct=None, score=None, correct_count=None, answered_count=None,
                       passed=None)
     make_transient_to_detached(attempt)  # the row as inserted: persistent, no SELECT

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Campaign, Unit, UnitCounter
+from ..models import Campaign, Quiz, Unit, UnitCounter
 from ..timeutil import local_date
 from .errors import NotFound
 from .reach import Reach
@@ -36,6 +37,8 @@ def active_campaigns(now: dt.datetime, unit: Unit | None = None) -> list[Campaig
                Campaign.ends_on >= utc_day - dt.timedelta(days=1),
                Campaign.archived_at.is_(None))
         .order_by(Campaign.starts_on.desc(), Campaign.id.desc())
+        # The home page and GET /campaigns list the quizzes with their counts and marks.
+        .options(selectinload(Campaign.quizzes).selectinload(Quiz.rules))
     )
     return [c for c in candidates if is_open(c, now) and (unit is None or hosts(c, unit))]
 

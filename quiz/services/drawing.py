@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 
+from .. import db as db_module
 from ..extensions import db
 from ..models import OPTION_KEYS, Question, QuestionRevision, QuestionType, Quiz
 from .errors import NotEnoughQuestions
@@ -107,11 +108,19 @@ def drawn_versions(wanted: dict[int, int]) -> dict[int, DrawnQuestion]:
 
     A version never changes once made (an edit makes the next one and keeps this one as a
     revision) and questions are never deleted, so what was read once is kept in the app's
-    memory: a start and a submit usually read no question at all. One query for the rest;
-    a second only for versions that were edited since.
+    memory: a start and a submit usually read no question at all (dropped when the process
+    makes a new database connection, should the database have been replaced). One query for
+    the rest; a second only for versions that were edited since.
     """
-    cache = current_app.extensions.setdefault("drawn_questions", {})
-    found = {qid: cache[(qid, v)] for qid, v in wanted.items() if (qid, v) in cache}
+    kept = current_app.extensions.get("drawn_questions")
+    if kept is None or kept[0] != db_module.connections_made:  # new connections: start again
+        kept = current_app.extensions["drawn_questions"] = (db_module.connections_made, {})
+    cache = kept[1]
+    found = {}
+    for qid, v in wanted.items():
+        question = cache.get((qid, v))  # .get: another thread may clear it meanwhile
+        if question is not None:
+            found[qid] = question
     missing = {qid: v for qid, v in wanted.items() if qid not in found}
     if not missing:
         return found

@@ -145,3 +145,33 @@ def test_sqlite_writers_of_two_processes_take_turns(tmp_path):
     finally:
         release.set()
         process.join(10)
+
+
+def test_a_writer_of_another_process_holding_the_turn_too_long_gives_busy(tmp_path,
+                                                                         monkeypatch):
+    """A long command (reconcile --fix) holding the file's turn: a web writer gives up
+    after the busy timeout with DatabaseBusy instead of waiting for ever."""
+    import multiprocessing
+
+    from quiz import db as db_module
+    from quiz.services.errors import DatabaseBusy
+
+    database = str(tmp_path / "quiz.sqlite3")
+    holding, release = multiprocessing.Event(), multiprocessing.Event()
+
+    def child():
+        with db_module._writers_take_turns(database):
+            holding.set()
+            release.wait(10)
+
+    process = multiprocessing.get_context("fork").Process(target=child)
+    process.start()
+    try:
+        assert holding.wait(10)
+        monkeypatch.setattr(db_module, "SQLITE_BUSY_TIMEOUT_MS", 200)
+        with pytest.raises(DatabaseBusy), db_module._writers_take_turns(database):
+            pass
+        assert not db_module._thread_turns.locked()  # the thread's turn was given back
+    finally:
+        release.set()
+        process.join(10)

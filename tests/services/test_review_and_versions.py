@@ -168,3 +168,26 @@ def test_an_import_with_update_versions_only_the_questions_it_changes(db, make_b
     expected = 2 if update_answer != "B" else 1
     assert first.version == expected
     assert db.session.query(QuestionRevision).count() == expected - 1
+
+
+def test_drawn_questions_kept_in_memory_are_dropped_with_a_new_connection(app, make_quiz):
+    """Kept by (id, version), which only a database restored under a running process could
+    give to another question: new connections (what reaching it takes) drop what is kept."""
+    import sqlalchemy as sa
+
+    from quiz.extensions import db as _db
+    from quiz.models import Question
+    from quiz.services.drawing import drawn_versions
+
+    make_quiz()
+    question = _db.session.scalars(sa.select(Question)).first()
+    wanted, stem = {question.id: question.version}, question.stem
+    assert drawn_versions(wanted)[question.id].stem == stem
+    _db.session.execute(sa.update(Question).where(Question.id == question.id)
+                        .values(stem="另一道题（数据库已被替换）"))
+    _db.session.commit()
+    assert drawn_versions(wanted)[question.id].stem == stem  # kept
+    _db.session.remove()
+    _db.engine.dispose()  # as after a restore: every connection is made anew
+    _db.session.execute(sa.select(1))
+    assert drawn_versions(wanted)[question.id].stem == "另一道题（数据库已被替换）"
