@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import sqlalchemy as sa
 
 from quiz.extensions import db
@@ -44,3 +46,25 @@ def kept_counter(campaign_id: int, unit_id: int) -> UnitCounter | None:
                              .where(UnitCounter.campaign_id == campaign_id,
                                     UnitCounter.unit_id == unit_id,
                                     UnitCounter.unit_path == Unit.path))
+
+
+@contextlib.contextmanager
+def empty_database_app(tmp_path, schema: str):
+    """An app on an empty database (no fixture migrations): a SQLite file under `tmp_path`,
+    or, when TEST_DATABASE_URL is set, a PostgreSQL schema of its own (dropped after)."""
+    from quiz import create_app
+    from quiz.extensions import db
+    from tests.conftest import PG_URL, _config_dict, _pg_url, reset_pg_schema
+
+    if PG_URL:
+        reset_pg_schema(schema)
+        url = _pg_url(schema)
+    else:
+        url = f"sqlite:///{tmp_path / (schema + '.sqlite3')}"
+    app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    if PG_URL:
+        reset_pg_schema(schema, create=False)

@@ -12,11 +12,10 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from quiz import create_app
 from quiz.extensions import db
 from quiz.models import PersonBest
 from quiz.services.leaderboard import _RANK_ORDER
-from tests.conftest import _config_dict, _pg_url, reset_pg_schema
+from tests.helpers import empty_database_app
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 SCHEMA = "quiz_migration_0008"
@@ -25,18 +24,8 @@ SCHEMA = "quiz_migration_0008"
 @pytest.fixture
 def bare_app(tmp_path):
     """An app on an empty database (no fixture migrations)."""
-    if PG_URL:
-        reset_pg_schema(SCHEMA)
-        url = _pg_url(SCHEMA)
-    else:
-        url = f"sqlite:///{tmp_path / 'migration-0008.sqlite3'}"
-    app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
+    with empty_database_app(tmp_path, SCHEMA) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
-    if PG_URL:
-        reset_pg_schema(SCHEMA, create=False)
 
 
 def _definitions() -> dict[str, str]:

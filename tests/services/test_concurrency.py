@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -114,16 +115,13 @@ def test_a_writer_queued_past_the_busy_timeout_is_told_nothing_was_saved(
     assert again.status_code == 201  # the turn is free again
 
 
-def test_sqlite_writers_of_two_processes_take_turns(tmp_path):
-    """The writers' lock holds across processes (gunicorn's workers): while a forked child
-    holds the turn, the parent cannot take it, and takes it once the child is done."""
-    import fcntl
+@contextlib.contextmanager
+def _another_process_holding_the_turn(database: str):
+    """A forked child holds the SQLite writers' turn of `database` until the block ends."""
     import multiprocessing
-    import os
 
     from quiz import db as db_module
 
-    database = str(tmp_path / "quiz.sqlite3")
     holding, release = multiprocessing.Event(), multiprocessing.Event()
 
     def child():
@@ -135,43 +133,38 @@ def test_sqlite_writers_of_two_processes_take_turns(tmp_path):
     process.start()
     try:
         assert holding.wait(10)
+        yield release
+    finally:
+        release.set()
+        process.join(10)
+
+
+def test_sqlite_writers_of_two_processes_take_turns(tmp_path):
+    """The writers' lock holds across processes (gunicorn's workers): while a forked child
+    holds the turn, the parent cannot take it, and takes it once the child is done."""
+    import fcntl
+    import os
+
+    database = str(tmp_path / "quiz.sqlite3")
+    with _another_process_holding_the_turn(database) as release:
         descriptor = os.open(database + ".writers", os.O_RDWR)
         with pytest.raises(BlockingIOError):
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         release.set()
-        process.join(10)
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free now
-        os.close(descriptor)
-    finally:
-        release.set()
-        process.join(10)
+    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free now
+    os.close(descriptor)
 
 
 def test_a_writer_of_another_process_holding_the_turn_too_long_gives_busy(tmp_path,
                                                                          monkeypatch):
     """A long command (reconcile --fix) holding the file's turn: a web writer gives up
     after the busy timeout with DatabaseBusy instead of waiting for ever."""
-    import multiprocessing
-
     from quiz import db as db_module
     from quiz.services.errors import DatabaseBusy
 
     database = str(tmp_path / "quiz.sqlite3")
-    holding, release = multiprocessing.Event(), multiprocessing.Event()
-
-    def child():
-        with db_module._writers_take_turns(database):
-            holding.set()
-            release.wait(10)
-
-    process = multiprocessing.get_context("fork").Process(target=child)
-    process.start()
-    try:
-        assert holding.wait(10)
+    with _another_process_holding_the_turn(database):
         monkeypatch.setattr(db_module, "SQLITE_BUSY_TIMEOUT_MS", 200)
         with pytest.raises(DatabaseBusy), db_module._writers_take_turns(database):
             pass
         assert not db_module._thread_turns.locked()  # the thread's turn was given back
-    finally:
-        release.set()
-        process.join(10)
