@@ -185,9 +185,12 @@ def _insert_attempt_stmt() -> sa.TextClause:
         sa.bindparam("limit", type_=sa.Integer()))
 
 
-def get_own_attempt(user: User, attempt_id: str) -> Attempt:
-    """The attempt if it belongs to `user`; NotFound otherwise (existence is not revealed)."""
+def get_own_attempt(user: User, attempt_id: str, *, for_update: bool = False) -> Attempt:
+    """The attempt if it belongs to `user`; NotFound otherwise (existence is not revealed).
+    `for_update`: its row locked until the commit (in a write transaction)."""
     query = sa.select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user.id)
+    if for_update:
+        query = query.with_for_update()
     attempt = db.session.scalar(query) if attempt_id else None
     if attempt is None:
         raise NotFound()
@@ -238,18 +241,17 @@ def _lock_open(attempt: Attempt) -> dict[str, str] | None:
 
 def save_answers(user: User, attempt_id: str, answers: object, now: dt.datetime,
                  grace_seconds: int) -> Attempt:
-    """Autosave: merge the given answers into the attempt's saved ones."""
-    attempt = get_own_attempt(user, attempt_id)
-    if not attempt.is_open:
-        raise AttemptFinished()
-    if finish_if_overdue(attempt, now, grace_seconds):
-        raise TimeUp()
-    cleaned = clean_answers(attempt, answers)
+    """Autosave: merge the given answers into the attempt's saved ones.
+
+    All of it in the write transaction: there is nothing to compute before it worth a
+    second read of the row (unlike a submit's scoring)."""
     with write_transaction():
-        saved = _lock_open(attempt)
-        if saved is None:
+        attempt = get_own_attempt(user, attempt_id, for_update=True)
+        if not attempt.is_open:
             raise AttemptFinished()
-        merged = {**saved, **cleaned}
+        if finish_if_overdue(attempt, now, grace_seconds):
+            raise TimeUp()  # keeps_changes: the finished attempt is committed
+        merged = {**attempt.answers, **clean_answers(attempt, answers)}
         db.session.execute(
             sa.update(Attempt).where(Attempt.id == attempt.id).values(answers=merged))
     set_committed_value(attempt, "answers", merged)
