@@ -70,6 +70,10 @@ def main() -> int:
     parser.add_argument("--postgres", action="store_true",
                         help="the bench's PostgreSQL schema (bench/run.py), made anew")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", choices=("tottime", "cumulative"), default="tottime",
+                        help="order of the function list: own time, or time with callees")
+    parser.add_argument("--only", metavar="REGEX", default="",
+                        help="list only functions whose file:line(name) matches (e.g. quiz/)")
     args = parser.parse_args()
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
     with tempfile.TemporaryDirectory() as tmp:
@@ -135,7 +139,8 @@ def main() -> int:
             for package, own in sorted(by_package(stats).items(), key=lambda kv: -kv[1]):
                 if own / total >= 0.01:
                     print(f"   {package:18} {own / total:6.1%}")
-            stats.sort_stats("tottime").print_stats(args.top)
+            stats.sort_stats(args.sort).print_stats(*([args.only] if args.only else []),
+                                                    args.top)
     return 0
 
 

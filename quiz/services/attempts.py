@@ -17,14 +17,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from .. import db as db_module
 from ..db import write_transaction
 from ..extensions import db
 from ..models import (
     OPTION_KEYS,
     Attempt,
     AttemptStatus,
+    Campaign,
     PersonBest,
     Quiz,
+    Unit,
     User,
     new_attempt_id,
 )
@@ -57,10 +60,12 @@ class Started:
 
 
 def get_quiz(quiz_id: int) -> Quiz:
-    """The quiz with this id, or NotFound."""
-    quiz = db.session.get(Quiz, quiz_id)
+    """The quiz with this id, with its campaign, or NotFound."""
+    quiz = db_module.load(Quiz, quiz_id)
     if quiz is None:
         raise NotFound()
+    campaign = db_module.load_related(quiz, "campaign", Campaign, quiz.campaign_id)
+    db_module.load_related(campaign, "host_unit", Unit, campaign.host_unit_id)
     return quiz
 
 
@@ -115,10 +120,11 @@ def start(user: User, quiz: Quiz, now: dt.datetime, grace_seconds: int,
     today = local_date(now, quiz.campaign.timezone)
     open_id, taken_today = _own_attempts(user, quiz, today)
     if open_id is not None:
-        existing = db.session.get(Attempt, open_id)
+        existing = db_module.load(Attempt, open_id)
         if not finish_if_overdue(existing, now, grace_seconds):
             return Started(existing, created=False)
     check_open(quiz, now)
+    db_module.load_related(user, "unit", Unit, user.unit_id)
     if not campaigns.hosts(quiz.campaign, user.unit):
         raise NotForYourUnit()
     if taken_today >= quiz.attempts_per_day:
@@ -132,7 +138,7 @@ def start(user: User, quiz: Quiz, now: dt.datetime, grace_seconds: int,
         "questions": drawn, "answers": {}, "max_score": sum(item["points"] for item in drawn),
     }
     with write_transaction():
-        inserted = db.session.execute(
+        inserted = db_module.execute(
             _insert_attempt_stmt(), {**values, "limit": quiz.attempts_per_day}).first()
         if inserted is None:  # not inserted: the day's limit, or an open attempt
             existing = open_attempt(user, quiz)
@@ -157,7 +163,7 @@ _OWN_ATTEMPTS = sa.text(
 
 def _own_attempts(user: User, quiz: Quiz, day: dt.date) -> tuple[str | None, int]:
     """(the person's open attempt's id or None, attempts they started on `day`), one query."""
-    rows = db.session.execute(
+    rows = db_module.execute(
         _OWN_ATTEMPTS, {"user_id": user.id, "quiz_id": quiz.id, "day": day}).all()
     open_ids = [row.id for row in rows if row.status == AttemptStatus.open.value]
     return open_ids[0] if open_ids else None, sum(1 for row in rows if row.local_day == day)
@@ -188,10 +194,9 @@ def _insert_attempt_stmt() -> sa.TextClause:
 def get_own_attempt(user: User, attempt_id: str, *, for_update: bool = False) -> Attempt:
     """The attempt if it belongs to `user`; NotFound otherwise (existence is not revealed).
     `for_update`: its row locked until the commit (in a write transaction)."""
-    query = sa.select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user.id)
-    if for_update:
-        query = query.with_for_update()
-    attempt = db.session.scalar(query) if attempt_id else None
+    attempt = db_module.load_where(
+        Attempt, "id = :id AND user_id = :user_id", {"id": attempt_id, "user_id": user.id},
+        for_update=for_update) if attempt_id else None
     if attempt is None:
         raise NotFound()
     return attempt
@@ -228,15 +233,26 @@ def finish_if_overdue(attempt: Attempt, now: dt.datetime, grace_seconds: int) ->
 def _lock_open(attempt: Attempt) -> dict[str, str] | None:
     """In a write transaction: the attempt's saved answers as they are now, its row locked
     until the commit; None (and the stored result loaded) when it is no longer open."""
-    row = db.session.execute(
-        sa.select(Attempt.status, Attempt.answers).where(Attempt.id == attempt.id)
-        .with_for_update()
-    ).one()
+    row = db_module.execute(_lock_open_stmt(db_module.dialect_name()), {"id": attempt.id}).one()
     if row.status != AttemptStatus.open.value:
         db.session.refresh(attempt)
         return None
     set_committed_value(attempt, "answers", row.answers)
     return dict(row.answers)
+
+
+@functools.cache
+def _lock_open_stmt(dialect: str) -> sa.TextClause:
+    table = Attempt.__table__
+    lock = " FOR UPDATE" if dialect == "postgresql" else ""
+    return sa.text(f"SELECT status, answers FROM attempt WHERE id = :id{lock}").columns(
+        table.c.status, table.c.answers)
+
+
+@functools.cache
+def _save_answers_stmt() -> sa.TextClause:
+    return sa.text("UPDATE attempt SET answers = :answers WHERE id = :id").bindparams(
+        sa.bindparam("answers", type_=Attempt.__table__.c.answers.type))
 
 
 def save_answers(user: User, attempt_id: str, answers: object, now: dt.datetime,
@@ -252,8 +268,7 @@ def save_answers(user: User, attempt_id: str, answers: object, now: dt.datetime,
         if finish_if_overdue(attempt, now, grace_seconds):
             raise TimeUp()  # keeps_changes: the finished attempt is committed
         merged = {**attempt.answers, **clean_answers(attempt, answers)}
-        db.session.execute(
-            sa.update(Attempt).where(Attempt.id == attempt.id).values(answers=merged))
+        db_module.execute(_save_answers_stmt(), {"answers": merged, "id": attempt.id})
     set_committed_value(attempt, "answers", merged)
     return attempt
 
@@ -275,7 +290,7 @@ def submit(user: User, attempt_id: str, answers: object | None, now: dt.datetime
         return attempt
     cleaned = clean_answers(attempt, answers) if answers is not None else {}
     load_questions(attempt)  # into memory, with the quiz, before the lock is taken
-    attempt.quiz  # noqa: B018
+    db_module.load_related(attempt, "quiz", Quiz, attempt.quiz_id)
     status = AttemptStatus.timed_out if now >= attempt.deadline_at else AttemptStatus.submitted
     with write_transaction():
         saved = _lock_open(attempt)
@@ -336,7 +351,7 @@ def _finish(attempt: Attempt, status: AttemptStatus, finished_at: dt.datetime,
         "answered_count": result.answered_count,
         "passed": result.score >= quiz.pass_mark,
     }
-    updated = db.session.execute(_finish_stmt(), {**values, "attempt_id": attempt.id}).rowcount
+    updated = db_module.execute(_finish_stmt(), {**values, "attempt_id": attempt.id}).rowcount
     if updated != 1:
         db.session.refresh(attempt)
         return False

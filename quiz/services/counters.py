@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from ..db import insert_ignore, upsert_add, upsert_add_many, upsert_if
+from ..db import execute, insert_ignore, upsert_add, upsert_add_many, upsert_if
 from ..extensions import db
 from ..models import (
     COUNTER_FIELDS,
@@ -65,10 +66,19 @@ def _take_part(model, keys: dict, also: dict, passed: bool) -> bool:
     """Note that a person took part (and passed, when they did); True the first time."""
     first = insert_ignore(model.__table__, {**keys, **also, "passed": passed})
     if passed and not first:
-        db.session.execute(
-            sa.update(model).where(*(getattr(model, k) == v for k, v in keys.items()),
-                                   model.passed.is_(False)).values(passed=True))
+        execute(_mark_passed_stmt(model.__table__, tuple(keys)), keys)
     return first
+
+
+@functools.cache
+def _mark_passed_stmt(table, keys: tuple[str, ...]) -> sa.TextClause:
+    """UPDATE … SET passed = true for the row of these keys (built once per table)."""
+    where = " AND ".join(f"{key} = :{key}" for key in keys)
+    return sa.text(
+        f"UPDATE {table.name} SET passed = :yes WHERE {where} AND passed = :no"
+    ).bindparams(sa.bindparam("yes", True, type_=sa.Boolean()),
+                 sa.bindparam("no", False, type_=sa.Boolean()),
+                 *(sa.bindparam(key, type_=table.c[key].type) for key in keys))
 
 
 def best_values(attempt: Attempt) -> dict:

@@ -47,11 +47,10 @@ def draw_questions(quiz: Quiz, rng: random.Random) -> list[dict]:
     One read of the banks' active questions (id, type, category, version) serves every rule;
     the chosen ones' options come from `drawn_versions` (in memory after the first time).
     """
-    if db.session.new or db.session.dirty:  # plain SQL below: no autoflush does it
-        db.session.flush()
-    rules = db.session.execute(_RULES, {"quiz_id": quiz.id}).all()
+    rules = db_module.execute(_RULES, {"quiz_id": quiz.id}).all()
     types = {rule.type for rule in rules}
-    pool = [row for row in db.session.execute(_POOL, {"quiz_id": quiz.id}) if row[1] in types]
+    pool = [row for row in db_module.execute(_POOL, {"quiz_id": quiz.id}).all()
+            if row[1] in types]
     versions = {}
     by_kind: dict[tuple[str, str], list[int]] = {}
     for qid, qtype, category, version in pool:
