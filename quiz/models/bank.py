@@ -29,6 +29,9 @@ class Bank(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(100), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Raised by the database at every write to the bank's questions (triggers of migration
+    #: 0009): what a worker keeps of the bank (drawing.quiz_pool) is checked against it.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     questions: Mapped[list[Question]] = relationship(back_populates="bank")
 

@@ -44,27 +44,20 @@ def draw_questions(quiz: Quiz, rng: random.Random) -> list[dict]:
     "order" is the stored option keys in the order shown (options shuffled when the quiz
     says so; true/false always 正确 then 错误).
 
-    One read of the banks' active questions (id, type, category, version) serves every rule;
-    the chosen ones' options come from `drawn_versions` (in memory after the first time).
+    The banks' active questions (id, type, category, version) come from `quiz_pool` (in
+    memory while the banks' revisions stay the same), the chosen ones' options from
+    `drawn_versions` (in memory after the first time).
     """
     rules = db_module.execute(_RULES, {"quiz_id": quiz.id}).all()
-    types = {rule.type for rule in rules}
-    pool = [row for row in db_module.execute(_POOL, {"quiz_id": quiz.id}).all()
-            if row[1] in types]
-    versions = {}
-    by_kind: dict[tuple[str, str], list[int]] = {}
-    for qid, qtype, category, version in pool:
-        versions[qid] = version
-        by_kind.setdefault((qtype, category or ""), []).append(qid)
+    pool = quiz_pool(quiz.id)
+    versions, by_kind, by_type = pool.versions, pool.by_kind, pool.by_type
     picked: dict[str, list[int]] = {t: [] for t in TYPE_ORDER}
     taken: set[int] = set()
     for rule in rules:
         if rule.category:
-            candidates = by_kind.get((rule.type, rule.category), [])
+            candidates = by_kind.get((rule.type, rule.category), ())
         else:
-            candidates = [qid for (qtype, _), ids in sorted(by_kind.items())
-                          if qtype == rule.type for qid in ids]
-            candidates.sort()
+            candidates = by_type.get(rule.type, ())
         if taken:
             candidates = [qid for qid in candidates if qid not in taken]
         if len(candidates) < rule.count:
@@ -90,9 +83,54 @@ def draw_questions(quiz: Quiz, rng: random.Random) -> list[dict]:
     return drawn
 
 
+@dataclass(frozen=True)
+class Pool:
+    """The active questions of a quiz's banks, as the draw picks from them."""
+
+    #: {question id: its current version}
+    versions: dict[int, int]
+    #: {(type, category or ""): ids in ascending order}
+    by_kind: dict[tuple[str, str], list[int]]
+    #: {type: ids of every category, ascending}
+    by_type: dict[str, list[int]]
+
+
+def quiz_pool(quiz_id: int) -> Pool:
+    """The active questions of the quiz's banks, kept in the app's memory per quiz and
+    read again when the quiz's banks or their revisions (raised by the database at every
+    write to a bank's questions, migration 0009) are no longer what they were.
+
+    The revisions are read first and the questions after them: a write committed between
+    the two makes the kept pool newer than its key, never older, and the next start reads
+    it again."""
+    key = tuple(db_module.execute(_BANK_REVISIONS, {"quiz_id": quiz_id}).all())
+    kept = current_app.extensions.setdefault("quiz_pools", {})
+    found = kept.get(quiz_id)  # (connections made, revisions, pool)
+    if found is not None and found[0] == db_module.connections_made and found[1] == key:
+        return found[2]
+    versions: dict[int, int] = {}
+    by_kind: dict[tuple[str, str], list[int]] = {}
+    by_type: dict[str, list[int]] = {}
+    for qid, qtype, category, version in db_module.execute(_POOL, {"quiz_id": quiz_id}).all():
+        versions[qid] = version
+        by_kind.setdefault((qtype, category or ""), []).append(qid)
+        by_type.setdefault(qtype, []).append(qid)  # in id order, as the query gives them
+    pool = Pool(versions, by_kind, by_type)
+    if len(kept) >= POOLS_KEPT:  # quizzes of years gone by: start again
+        kept.clear()
+    kept[quiz_id] = (db_module.connections_made, key, pool)
+    return pool
+
+
+#: At most this many quizzes' pools are kept in a process's memory.
+POOLS_KEPT = 200
+
 # Built once: the draw runs at every start.
 _RULES = sa.text("SELECT type, category, count FROM quiz_rule WHERE quiz_id = :quiz_id "
                  "ORDER BY id")
+_BANK_REVISIONS = sa.text(
+    "SELECT bank.id, bank.revision FROM quiz_bank JOIN bank ON bank.id = quiz_bank.bank_id "
+    "WHERE quiz_bank.quiz_id = :quiz_id ORDER BY bank.id")
 _POOL = sa.text(
     "SELECT id, type, category, version FROM question WHERE is_active = :yes AND bank_id IN "
     "(SELECT bank_id FROM quiz_bank WHERE quiz_id = :quiz_id) ORDER BY id"
