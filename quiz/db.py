@@ -33,9 +33,6 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
 
 from .extensions import db
 from .services.errors import DatabaseBusy
@@ -179,7 +176,8 @@ def _flock_until(descriptor: int, deadline: float) -> None:
 # A text statement executed through the Session costs about 100 µs of CPU on SQLite, through
 # its Connection about 60, and `Session.get` about 340 (the ORM's query, its cache key and
 # the loading of the instance), against about 200 µs for a whole bare Flask request: the
-# start, autosave and submit of every participant go through the two helpers below.
+# start, autosave and submit of every participant run their statements through `execute`
+# and read their rows into instances with quiz.loading.
 
 
 def execute(stmt, params=None):
@@ -189,59 +187,6 @@ def execute(stmt, params=None):
     if session.new or session.dirty or session.deleted:
         session.flush()
     return session.connection().execute(stmt, params)
-
-
-def load(model, ident):
-    """`Session.get(model, ident)` at a third of its cost: the instance in the session if it
-    is there, else its row by one text statement, made a persistent instance. None if there
-    is no such row."""
-    session = db.session()
-    found = session.identity_map.get(identity_key(model, ident))
-    if found is not None:
-        return found
-    return load_where(model, "id = :id", {"id": ident})
-
-
-def load_related(instance, name: str, model, ident):
-    """Fill the many-to-one relationship `name` of `instance` (the `model` with id `ident`,
-    or None) as `load` reads it, unless it is loaded already; returns it. (The session
-    keeps loaded instances only while something refers to them: `load` alone, its result
-    dropped, would leave the relationship's own lazy load to read it again.)"""
-    if name in instance.__dict__:
-        return instance.__dict__[name]
-    related = load(model, ident) if ident is not None else None
-    set_committed_value(instance, name, related)
-    return related
-
-
-def load_where(model, where: str, params: dict, *, for_update: bool = False):
-    """The one row of `model` matching `where` (SQL over its columns, with named
-    parameters), as a persistent instance (the session's own if it holds it already), or
-    None. `for_update`: on PostgreSQL the row is locked until the commit (SQLite's write
-    transaction holds the whole file)."""
-    session = db.session()
-    stmt = _select_where(dialect_name(), model.__table__, where, for_update)
-    row = execute(stmt, params).first()
-    if row is None:
-        return None
-    values = row._asdict()
-    found = session.identity_map.get(identity_key(model, values["id"]))
-    if found is not None:
-        return found
-    instance = model(**values)
-    make_transient_to_detached(instance)  # as loaded: no history, nothing to flush
-    session.add(instance)
-    return instance
-
-
-@functools.cache
-def _select_where(dialect: str, table, where: str, for_update: bool):
-    quote = _NAMED[dialect]().identifier_preparer.quote
-    sql = (f"SELECT {', '.join(quote(column.name) for column in table.columns)} "
-           f"FROM {quote(table.name)} WHERE {where}")
-    if for_update and dialect == "postgresql":
-        sql += " FOR UPDATE"
-    return sa.text(sql).columns(*table.columns)
 
 
 def insert_ignore(table, values: dict) -> bool:
@@ -328,6 +273,12 @@ _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 #: The dialects as they render ":name" parameters (what `sa.text` reads).
 _NAMED = {"postgresql": lambda: postgresql.dialect(paramstyle="named"),
           "sqlite": lambda: sqlite.dialect(paramstyle="named")}
+
+
+@functools.cache
+def quoter(dialect: str):
+    """The function that quotes a table or column name where the dialect needs it."""
+    return _NAMED[dialect]().identifier_preparer.quote
 
 
 def dialect_name() -> str:

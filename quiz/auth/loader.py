@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from .. import db as db_module
 from ..extensions import login_manager
+from ..loading import load_chain
 from ..models import User
 
 
@@ -15,7 +15,7 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = (session_id or "").partition(":")
     if not user_id.isascii() or not user_id.isdigit() or len(user_id) > 18 or not token:
         return None
-    user = db_module.load(User, int(user_id))
+    user = load_chain(User, int(user_id), "unit")
     if user is None or not user.is_enabled or not user.has_session_token(token):
         return None
     return user

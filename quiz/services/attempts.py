@@ -18,13 +18,13 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import db as db_module
+from .. import loading
 from ..db import write_transaction
 from ..extensions import db
 from ..models import (
     OPTION_KEYS,
     Attempt,
     AttemptStatus,
-    Campaign,
     PersonBest,
     Quiz,
     Unit,
@@ -61,11 +61,9 @@ class Started:
 
 def get_quiz(quiz_id: int) -> Quiz:
     """The quiz with this id, with its campaign, or NotFound."""
-    quiz = db_module.load(Quiz, quiz_id)
+    quiz = loading.load_chain(Quiz, quiz_id, "campaign", "host_unit")
     if quiz is None:
         raise NotFound()
-    campaign = db_module.load_related(quiz, "campaign", Campaign, quiz.campaign_id)
-    db_module.load_related(campaign, "host_unit", Unit, campaign.host_unit_id)
     return quiz
 
 
@@ -120,11 +118,11 @@ def start(user: User, quiz: Quiz, now: dt.datetime, grace_seconds: int,
     today = local_date(now, quiz.campaign.timezone)
     open_id, taken_today = _own_attempts(user, quiz, today)
     if open_id is not None:
-        existing = db_module.load(Attempt, open_id)
+        existing = loading.load(Attempt, open_id)
         if not finish_if_overdue(existing, now, grace_seconds):
             return Started(existing, created=False)
     check_open(quiz, now)
-    db_module.load_related(user, "unit", Unit, user.unit_id)
+    loading.load_related(user, "unit", Unit, user.unit_id)
     if not campaigns.hosts(quiz.campaign, user.unit):
         raise NotForYourUnit()
     if taken_today >= quiz.attempts_per_day:
@@ -194,7 +192,7 @@ def _insert_attempt_stmt() -> sa.TextClause:
 def get_own_attempt(user: User, attempt_id: str, *, for_update: bool = False) -> Attempt:
     """The attempt if it belongs to `user`; NotFound otherwise (existence is not revealed).
     `for_update`: its row locked until the commit (in a write transaction)."""
-    attempt = db_module.load_where(
+    attempt = loading.load_where(
         Attempt, "id = :id AND user_id = :user_id", {"id": attempt_id, "user_id": user.id},
         for_update=for_update) if attempt_id else None
     if attempt is None:
@@ -290,7 +288,7 @@ def submit(user: User, attempt_id: str, answers: object | None, now: dt.datetime
         return attempt
     cleaned = clean_answers(attempt, answers) if answers is not None else {}
     load_questions(attempt)  # into memory, with the quiz, before the lock is taken
-    db_module.load_related(attempt, "quiz", Quiz, attempt.quiz_id)
+    loading.load_related(attempt, "quiz", Quiz, attempt.quiz_id)
     status = AttemptStatus.timed_out if now >= attempt.deadline_at else AttemptStatus.submitted
     with write_transaction():
         saved = _lock_open(attempt)
