@@ -12,7 +12,7 @@ import functools
 from flask import current_app, g, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from ..loading import load_chain
+from ..loading import load
 from ..models import User
 from ..services.accounts import PasswordChangeRequired
 from ..services.errors import Unauthorized
@@ -41,7 +41,7 @@ def user_from_token(token: str) -> User | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("u"), int):
         return None
-    user = load_chain(User, data["u"], "unit")
+    user = load(User, data["u"])  # its unit read where needed (a start: load_related)
     if user is None or not user.is_enabled or not user.has_session_token(str(data.get("s"))):
         return None
     return user
