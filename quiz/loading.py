@@ -42,6 +42,13 @@ def load_where(model, where: str, params: dict, *, for_update: bool = False):
     return None if row is None else _instance(model, row._asdict())
 
 
+def load_all_where(model, where: str, params: dict) -> list:
+    """Every row of `model` matching `where` (which may end in ORDER BY or LIMIT), as
+    persistent instances."""
+    stmt = _select_where(dialect_name(), model.__table__, where, False)
+    return [_instance(model, row._asdict()) for row in execute(stmt, params).all()]
+
+
 def load_chain(model, ident, *names: str):
     """`model` with id `ident` and the chain of many-to-one relationships `names`, each of
     the one before, in one statement: ``load_chain(Quiz, 5, "campaign", "host_unit")``

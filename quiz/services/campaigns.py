@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..loading import load_related, load_where
 from ..models import Campaign, Quiz, Unit, UnitCounter
 from ..timeutil import local_date
 from .errors import NotFound
@@ -19,9 +20,10 @@ from .units import in_subtree, unit_by_code
 
 def get_campaign(slug: str) -> Campaign:
     """The campaign with this slug, or NotFound."""
-    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.slug == slug))
+    campaign = load_where(Campaign, "slug = :slug", {"slug": slug})
     if campaign is None:
         raise NotFound()
+    load_related(campaign, "host_unit", Unit, campaign.host_unit_id)
     return campaign
 
 

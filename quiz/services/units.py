@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
+from ..loading import load_all_where, load_where
 from ..models import Unit, UnitKind
 from .errors import ValidationFailed
 from .text import clean_name
@@ -60,7 +61,7 @@ def open_units() -> list[Unit]:
 
 def unit_by_code(code: str) -> Unit | None:
     """The unit with this code, if any."""
-    return db.session.scalar(sa.select(Unit).where(Unit.code == code))
+    return load_where(Unit, "code = :code", {"code": code})
 
 
 def unit_labels(units: list[Unit]) -> dict[int, str]:
@@ -75,5 +76,5 @@ def unit_labels(units: list[Unit]) -> dict[int, str]:
 
 def single_root() -> Unit | None:
     """The top of the tree when there is exactly one."""
-    roots = list(db.session.scalars(sa.select(Unit).where(Unit.parent_id.is_(None)).limit(2)))
+    roots = load_all_where(Unit, "parent_id IS NULL ORDER BY id LIMIT 2", {})
     return roots[0] if len(roots) == 1 else None
