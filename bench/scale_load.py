@@ -46,7 +46,7 @@ ATTEMPT_COLUMNS = ("id", "user_id", "quiz_id", "campaign_id", "unit_id", "unit_p
 USER_COLUMNS = ("id", "name", "phone", "password_hash", "unit_id", "role", "is_enabled",
                 "created_at", "session_token", "must_change_password")
 COUNTS = ("participants", "attempts", "answers", "correct_answers", "score_sum",
-          "passed_attempts")
+          "passed_attempts", "passed_people")
 #: The tables written here; their secondary indexes are built after the rows are in.
 TABLES = ("user_account", "attempt", "unit_counter", "unit_day_counter", "participation",
           "participation_day", "question_counter", "person_best")
@@ -282,6 +282,9 @@ class Generator:
             totals[0] += 1  # the person's first day: one more participant of the unit
             self.first_seen.append(person)
         daily[0] += 1
+        daily[6] += int(passed_today)  # people passed that day
+        if passed_today and not self.passed[person]:
+            totals[6] += 1  # the person's first pass: one more person passed in the unit
         self.passed[person] |= passed_today
         self.people_days.append((self.campaign_id, path, unit_id, local_day.isoformat(),
                                  user_id, int(passed_today)))

@@ -34,9 +34,9 @@ def record_finished(attempt: Attempt) -> None:
     unit = {"unit_id": attempt.unit_id}
     passed = bool(attempt.passed)
     person = {**keys, "user_id": attempt.user_id}
-    first_time = _take_part(Participation, person, unit, passed)
-    first_today = _take_part(ParticipationDay, {**person, "day": attempt.local_day}, unit,
-                             passed)
+    first_time, passed_first = _take_part(Participation, person, unit, passed)
+    first_today, passed_today = _take_part(
+        ParticipationDay, {**person, "day": attempt.local_day}, unit, passed)
     shard = int(attempt.id[:4], 16) % QUESTION_COUNTER_SHARDS
     rows = [
         {"campaign_id": attempt.campaign_id, "question_id": qid, "shard": shard, **counts}
@@ -52,22 +52,28 @@ def record_finished(attempt: Attempt) -> None:
         "answers": attempt.answered_count,
         "correct_answers": attempt.correct_count,
         "score_sum": attempt.score,
-        "passed_attempts": int(bool(attempt.passed)),
+        "passed_attempts": int(passed),
     }
-    upsert_add(UnitCounter.__table__, keys, {**increments, "participants": int(first_time)},
-               also=unit)
+    upsert_add(UnitCounter.__table__, keys,
+               {**increments, "participants": int(first_time),
+                "passed_people": int(passed_first)}, also=unit)
     upsert_add(
         UnitDayCounter.__table__, {**keys, "day": attempt.local_day},
-        {**increments, "participants": int(first_today)}, also=unit,
+        {**increments, "participants": int(first_today), "passed_people": int(passed_today)},
+        also=unit,
     )
 
 
-def _take_part(model, keys: dict, also: dict, passed: bool) -> bool:
-    """Note that a person took part (and passed, when they did); True the first time."""
+def _take_part(model, keys: dict, also: dict, passed: bool) -> tuple[bool, bool]:
+    """Note that a person took part (and passed, when they did): (whether this is their
+    first time, whether they passed for the first time with this attempt)."""
     first = insert_ignore(model.__table__, {**keys, **also, "passed": passed})
-    if passed and not first:
-        execute(_mark_passed_stmt(model.__table__, tuple(keys)), keys)
-    return first
+    if first or not passed:
+        return first, first and passed
+    # Only a row not yet passed is changed: of two submits passing at once, PostgreSQL
+    # makes the second wait for the first's row and then finds it passed (rowcount 0).
+    changed = execute(_mark_passed_stmt(model.__table__, tuple(keys)), keys).rowcount
+    return False, changed == 1
 
 
 @functools.cache
@@ -119,6 +125,8 @@ def _recount_query(by_day: bool):
             sa.func.coalesce(
                 sa.func.sum(sa.case((Attempt.passed.is_(True), 1), else_=0)), 0
             ).label("passed_attempts"),
+            sa.func.count(sa.distinct(sa.case((Attempt.passed.is_(True), Attempt.user_id))))
+            .label("passed_people"),
         )
         .where(Attempt.status.in_(FINISHED))
         .group_by(*group)

@@ -17,7 +17,6 @@ from ..extensions import db
 from ..models import (
     Attempt,
     Campaign,
-    Participation,
     ParticipationDay,
     Unit,
     UnitCounter,
@@ -28,30 +27,27 @@ from .figures import Counts
 from .periods import Period
 from .units import in_subtree
 
-#: Counter columns read as they are kept (participants come with them, per unit).
-_KEPT = ("participants", "attempts", "answers", "correct_answers", "score_sum")
+#: Counter columns read as they are kept (people, participants and passed, come with them:
+#: each is distinct people per place, added up over a subtree as stats.py defines it).
+_KEPT = ("participants", "attempts", "answers", "correct_answers", "score_sum",
+         "passed_people")
 
 #: Figures of one unit at one place in the tree: {(unit id, its path then): figures}.
 Placed = dict[tuple[int, str], Counts]
 Daily = dict[tuple[int, str], dict[dt.date, Counts]]
+#: What a period adds up over its days; its participants and people passed are distinct
+#: people over the days (not a sum of the days' rows), counted from the day rows.
+_ADDED_OVER_DAYS = ("attempts", "answers", "correct_answers", "score_sum")
 
 
 def kept_totals(campaign: Campaign, top: Unit) -> Placed:
     """Each unit's own figures over the whole campaign, per place."""
-    kept = db.session.execute(
-        sa.select(UnitCounter.unit_id, UnitCounter.unit_path,
-                  *(getattr(UnitCounter, f) for f in _KEPT))
-        .where(UnitCounter.campaign_id == campaign.id,
-               in_subtree(UnitCounter.unit_path, top.path))
-    ).all()
-    passed = {(row[0], row[1]): row[2] for row in db.session.execute(
-        sa.select(Participation.unit_id, Participation.unit_path, sa.func.count())
-        .where(Participation.campaign_id == campaign.id, Participation.passed.is_(True),
-               in_subtree(Participation.unit_path, top.path))
-        .group_by(Participation.unit_id, Participation.unit_path))}
-    return {(row[0], row[1]): Counts(0, *(int(v) for v in row[2:]),
-                                     int(passed.get((row[0], row[1]), 0)))
-            for row in kept}
+    return {(row[0], row[1]): Counts(0, *(int(v) for v in row[2:]))
+            for row in db.session.execute(
+                sa.select(UnitCounter.unit_id, UnitCounter.unit_path,
+                          *(getattr(UnitCounter, f) for f in _KEPT))
+                .where(UnitCounter.campaign_id == campaign.id,
+                       in_subtree(UnitCounter.unit_path, top.path)))}
 
 
 def kept_period(campaign: Campaign, top: Unit, period: Period) -> Placed:
@@ -59,7 +55,7 @@ def kept_period(campaign: Campaign, top: Unit, period: Period) -> Placed:
     in_days = (UnitDayCounter.day >= period.first, UnitDayCounter.day <= period.last)
     sums = db.session.execute(
         sa.select(UnitDayCounter.unit_id, UnitDayCounter.unit_path,
-                  *(sa.func.sum(getattr(UnitDayCounter, f)) for f in _KEPT[1:]))
+                  *(sa.func.sum(getattr(UnitDayCounter, f)) for f in _ADDED_OVER_DAYS))
         .where(UnitDayCounter.campaign_id == campaign.id, *in_days,
                in_subtree(UnitDayCounter.unit_path, top.path))
         .group_by(UnitDayCounter.unit_id, UnitDayCounter.unit_path)
@@ -81,56 +77,37 @@ def kept_period(campaign: Campaign, top: Unit, period: Period) -> Placed:
     return result
 
 
-def _day_filters(campaign: Campaign, top: Unit, period: Period | None) -> tuple[list, list]:
-    """The WHERE of the unit-day counters and of the passed people's day rows."""
+def _day_filters(campaign: Campaign, top: Unit, period: Period | None) -> list:
+    """The WHERE of the unit-day counters of `top`'s subtree (of the period's days)."""
     where = [UnitDayCounter.campaign_id == campaign.id,
              in_subtree(UnitDayCounter.unit_path, top.path)]
-    people_where = [ParticipationDay.campaign_id == campaign.id,
-                    ParticipationDay.passed.is_(True),
-                    in_subtree(ParticipationDay.unit_path, top.path)]
     if period is not None:
         where += [UnitDayCounter.day >= period.first, UnitDayCounter.day <= period.last]
-        people_where += [ParticipationDay.day >= period.first,
-                         ParticipationDay.day <= period.last]
-    return where, people_where
+    return where
 
 
-def kept_daily(campaign: Campaign, top: Unit, period: Period | None, passed: bool = True
+def kept_daily(campaign: Campaign, top: Unit, period: Period | None
                ) -> dict[tuple[int, str], dict[dt.date, Counts]]:
-    """{(unit id, path): {day: its own figures that day}}.
-
-    `passed=False` leaves each day's passed_people at 0 rather than count them: the only
-    day figure not kept in a counter row, it is a count over every person's day row (a
-    million in a county's month), which readers that do not show it can do without.
-    """
-    where, people_where = _day_filters(campaign, top, period)
-    people = (ParticipationDay.unit_id, ParticipationDay.unit_path, ParticipationDay.day)
-    counted = {tuple(row[:3]): int(row[3]) for row in db.session.execute(
-        sa.select(*people, sa.func.count()).where(*people_where).group_by(*people))
-    } if passed else {}
+    """{(unit id, path): {day: its own figures that day}}."""
     result: dict[tuple[int, str], dict[dt.date, Counts]] = defaultdict(dict)
     for row in db.session.execute(
             sa.select(UnitDayCounter.unit_id, UnitDayCounter.unit_path, UnitDayCounter.day,
-                      *(getattr(UnitDayCounter, f) for f in _KEPT)).where(*where)):
-        result[(row[0], row[1])][row[2]] = Counts(0, *(int(v) for v in row[3:]),
-                                                  counted.get(tuple(row[:3]), 0))
+                      *(getattr(UnitDayCounter, f) for f in _KEPT))
+            .where(*_day_filters(campaign, top, period))):
+        result[(row[0], row[1])][row[2]] = Counts(0, *(int(v) for v in row[3:]))
     return dict(result)
 
 
 def kept_subtree_daily(campaign: Campaign, top: Unit, period: Period | None
                        ) -> dict[dt.date, Counts]:
     """{day: the figures of `top`'s whole subtree that day}: what kept_daily's rows add up
-    to at the top (every row in the subtree's range is counted somewhere below it), as two
-    queries grouped by day, a row a day, where a page shows only the top's days."""
-    where, people_where = _day_filters(campaign, top, period)
-    passed = dict(db.session.execute(
-        sa.select(ParticipationDay.day, sa.func.count()).where(*people_where)
-        .group_by(ParticipationDay.day)).all())
-    return {row[0]: Counts(0, *(int(v) for v in row[1:]), int(passed.get(row[0], 0)))
+    to at the top (every row in the subtree's range is counted somewhere below it), as one
+    query grouped by day, a row a day, where a page shows only the top's days."""
+    return {row[0]: Counts(0, *(int(v) for v in row[1:]))
             for row in db.session.execute(
                 sa.select(UnitDayCounter.day, *(sa.func.sum(getattr(UnitDayCounter, f))
                                                 for f in _KEPT))
-                .where(*where).group_by(UnitDayCounter.day))}
+                .where(*_day_filters(campaign, top, period)).group_by(UnitDayCounter.day))}
 
 
 def _attempt_figures(*group):

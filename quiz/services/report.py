@@ -74,7 +74,7 @@ def build_report(campaign: Campaign, unit: Unit, period: Period | None,
     """The report of `unit`'s subtree: the whole campaign so far, and `period` beside it
     when one is given. `now` (naive UTC) is the moment it is made."""
     # The daily sheets show attempts and participants: the days' passed people are not read.
-    tree = figure_tree(campaign, unit, period, daily=True, daily_passed=False)
+    tree = figure_tree(campaign, unit, period, daily=True)
     made_at = to_local(now, campaign.timezone)
     days = campaign_days(campaign, made_at.date(), period)
     lines = _lines(tree)

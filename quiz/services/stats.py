@@ -126,13 +126,10 @@ class FigureTree:
 
 
 def figure_tree(campaign: Campaign, top: Unit, period: Period | None = None, *,
-                daily: bool = False, daily_passed: bool = True,
-                recount: bool = False) -> FigureTree:
+                daily: bool = False, recount: bool = False) -> FigureTree:
     """The figures of `top` and every unit below it, each over its own subtree.
 
-    `daily`: each row's days too. `daily_passed=False`: without the days' passed_people
-    (left at 0), for readers that do not show them (the report's daily sheets show
-    attempts and participants): counting them reads every person's day row.
+    `daily`: each row's days too.
 
     A few grouped queries over the kept counters, however many units and attempts; the
     sums over subtrees are made here, from the units' own figures. With `recount`, the
@@ -153,8 +150,7 @@ def figure_tree(campaign: Campaign, top: Unit, period: Period | None = None, *,
     else:
         own = placed.kept_totals(campaign, top)
         own_period = placed.kept_period(campaign, top, period) if period is not None else None
-        own_days = (placed.kept_daily(campaign, top, period, passed=daily_passed)
-                    if daily else None)
+        own_days = placed.kept_daily(campaign, top, period) if daily else None
     rows: dict[int, UnitRow] = {}
     for unit in units:
         headcount = Counts(headcount=0 if unit.is_retired else unit.headcount)
