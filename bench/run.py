@@ -156,8 +156,10 @@ def start_everyone(port: int, quiz_id: int, tokens: list[str], database: Databas
 def measure(label: str, url: str, args) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix=f"bench-{label}-"))
     errors_log = tmp / "gunicorn-errors.log"
-    key = secrets.token_urlsafe(32)  # one key for this process and the servers
-    os.environ["SECRET_KEY"] = key
+    # One key for this process and every server it starts: quiz.config reads the variable
+    # once, at import, so a new key for the second database would sign its tokens with the
+    # first one (every request of the second database refused, 401).
+    key = os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": key}
     print(f"\n== {label}: preparing {args.people + args.burst} people", flush=True)
     world = seed.prepare(url, args.people + args.burst)
