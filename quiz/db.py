@@ -83,6 +83,20 @@ def _sqlite_on_begin(conn):
     if conn.dialect.name != "sqlite":
         return
     conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+    # What `transaction_has_written` compares with: rows changed on this connection so far.
+    conn.info["changes_at_begin"] = conn.connection.driver_connection.total_changes
+
+
+def transaction_has_written() -> bool:
+    """Whether the request's transaction has changed any row yet (it may still roll back:
+    what it reads is then not what others will read)."""
+    session = db.session()
+    session.flush()
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        changes = conn.connection.driver_connection.total_changes
+        return changes != conn.info.get("changes_at_begin", changes)
+    return execute(sa.text("SELECT txid_current_if_assigned() IS NOT NULL")).scalar()
 
 
 @contextlib.contextmanager
@@ -182,7 +196,8 @@ def _flock_until(descriptor: int, deadline: float) -> None:
 
 def execute(stmt, params=None):
     """Run a Core or text statement on the request's connection, in its transaction (what
-    the Session has pending is flushed first, as the Session's own execute would)."""
+    the Session has pending is flushed first, as the Session's own execute would for an ORM
+    statement; here always, `no_autoflush` or not, and for text statements too)."""
     session = db.session()
     if session.new or session.dirty or session.deleted:
         session.flush()

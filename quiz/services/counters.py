@@ -7,7 +7,15 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from ..db import execute, insert_ignore, upsert_add, upsert_add_many, upsert_if
+from ..db import (
+    dialect_name,
+    execute,
+    insert_ignore,
+    quoter,
+    upsert_add,
+    upsert_add_many,
+    upsert_if,
+)
 from ..extensions import db
 from ..models import (
     COUNTER_FIELDS,
@@ -72,16 +80,18 @@ def _take_part(model, keys: dict, also: dict, passed: bool) -> tuple[bool, bool]
         return first, first and passed
     # Only a row not yet passed is changed: of two submits passing at once, PostgreSQL
     # makes the second wait for the first's row and then finds it passed (rowcount 0).
-    changed = execute(_mark_passed_stmt(model.__table__, tuple(keys)), keys).rowcount
+    changed = execute(_mark_passed_stmt(dialect_name(), model.__table__, tuple(keys)),
+                      keys).rowcount
     return False, changed == 1
 
 
 @functools.cache
-def _mark_passed_stmt(table, keys: tuple[str, ...]) -> sa.TextClause:
+def _mark_passed_stmt(dialect: str, table, keys: tuple[str, ...]) -> sa.TextClause:
     """UPDATE … SET passed = true for the row of these keys (built once per table)."""
-    where = " AND ".join(f"{key} = :{key}" for key in keys)
+    quote = quoter(dialect)
+    where = " AND ".join(f"{quote(key)} = :{key}" for key in keys)
     return sa.text(
-        f"UPDATE {table.name} SET passed = :yes WHERE {where} AND passed = :no"
+        f"UPDATE {quote(table.name)} SET passed = :yes WHERE {where} AND passed = :no"
     ).bindparams(sa.bindparam("yes", True, type_=sa.Boolean()),
                  sa.bindparam("no", False, type_=sa.Boolean()),
                  *(sa.bindparam(key, type_=table.c[key].type) for key in keys))

@@ -102,7 +102,8 @@ def quiz_pool(quiz_id: int) -> Pool:
 
     The revisions are read first and the questions after them: a write committed between
     the two makes the kept pool newer than its key, never older, and the next start reads
-    it again."""
+    it again. A pool read by a transaction that has written something is not kept: should
+    it roll back, its revisions would be given again to other questions."""
     key = tuple(db_module.execute(_BANK_REVISIONS, {"quiz_id": quiz_id}).all())
     kept = current_app.extensions.setdefault("quiz_pools", {})
     found = kept.get(quiz_id)  # (connections made, revisions, pool)
@@ -116,6 +117,8 @@ def quiz_pool(quiz_id: int) -> Pool:
         by_kind.setdefault((qtype, category or ""), []).append(qid)
         by_type.setdefault(qtype, []).append(qid)  # in id order, as the query gives them
     pool = Pool(versions, by_kind, by_type)
+    if db_module.transaction_has_written():
+        return pool
     if len(kept) >= POOLS_KEPT:  # quizzes of years gone by: start again
         kept.clear()
     kept[quiz_id] = (db_module.connections_made, key, pool)

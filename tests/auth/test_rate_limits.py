@@ -306,3 +306,14 @@ def test_with_redis_down_log_ins_are_still_answered_and_limited_in_memory(
         # Give the shared limiter back its memory storage for the fixture's reset.
         limiter._storage_dead = False
         limiter.init_app(app)
+
+
+def test_only_log_in_and_registration_are_limited_and_nothing_else_by_default(app):
+    """The limiter skips every view not marked by quiz.security's decorators (its work on
+    each request was a twentieth of an autosave): a default or application limit, which
+    that would switch off, must not be configured."""
+    marked = {endpoint for endpoint, view in app.view_functions.items()
+              if getattr(view, "rate_limited", False)}
+    assert marked == {"auth.login", "auth.register", "api.login", "api.register"}
+    for name in ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION"):
+        assert not app.config.get(name), name

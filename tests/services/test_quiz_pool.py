@@ -121,3 +121,22 @@ def test_a_bank_made_without_questions_starts_at_revision_0(db):
     db.session.add(bank)
     db.session.commit()
     assert revision(db, bank) == 0
+
+
+def test_a_pool_read_by_a_transaction_that_wrote_and_rolled_back_is_not_kept(db, make_bank,
+                                                                            make_quiz):
+    bank = make_bank(single=3, multiple=0, judge=0)
+    quiz = make_quiz(bank=bank, single=1, multiple=0, judge=0)
+    ids = sorted(quiz_pool(quiz.id).versions)
+    # A transaction adds a question, draws from the pool it sees, and rolls back ...
+    db.session.add(Question(bank_id=bank.id, type="single", stem="未保存的题",
+                            options=["甲", "乙"], answer="A", category="消防安全",
+                            fingerprint="rolled-back"))
+    db.session.flush()
+    assert len(quiz_pool(quiz.id).versions) == 4
+    db.session.rollback()
+    # ... then another write takes the bank to the revision that transaction saw.
+    db.session.execute(sa.text("UPDATE question SET is_active = :no WHERE id = :id"),
+                       {"no": False, "id": ids[0]})
+    db.session.commit()
+    assert sorted(quiz_pool(quiz.id).versions) == ids[1:]
