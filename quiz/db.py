@@ -34,6 +34,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
+from . import fastsql
 from .extensions import db
 from .services.errors import DatabaseBusy
 
@@ -82,9 +83,14 @@ def _sqlite_on_connect(dbapi_connection, connection_record):  # noqa: ARG001
 def _sqlite_on_begin(conn):
     if conn.dialect.name != "sqlite":
         return
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+    _sqlite_begin(conn, "BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+def _sqlite_begin(conn, statement: str) -> None:
+    driver = conn.connection.driver_connection
+    driver.execute(statement)  # the driver's own: SQLAlchemy's execution costs ten times more
     # What `transaction_has_written` compares with: rows changed on this connection so far.
-    conn.info["changes_at_begin"] = conn.connection.driver_connection.total_changes
+    conn.info["changes_at_begin"] = driver.total_changes
 
 
 def transaction_has_written() -> bool:
@@ -117,12 +123,21 @@ def write_transaction() -> Iterator[None]:
     sqlite_file = _sqlite_file(bind.url) if bind.dialect.name == "sqlite" else None
     # PostgreSQL goes on in the same transaction (no read-then-upgrade problem there): one
     # connection and one BEGIN for the request, not two.
+    upgrade = None
     if session.in_transaction() and bind.dialect.name == "sqlite":
-        session.commit()
+        upgrade = _read_only_connection(session)
+        if upgrade is None:
+            session.commit()
     token = _write_intent.set(True)
     try:
         with _writers_take_turns(sqlite_file):
             try:
+                if upgrade is not None:
+                    # The read ends and the write begins on the same connection, the Session's
+                    # transaction going on (a commit and a new checkout cost about a third of
+                    # a start's statements).
+                    upgrade.connection.driver_connection.execute("COMMIT")
+                    _sqlite_begin(upgrade, "BEGIN IMMEDIATE")
                 yield
                 session.commit()
             except BaseException as error:
@@ -136,6 +151,20 @@ def write_transaction() -> Iterator[None]:
                 raise
     finally:
         _write_intent.reset(token)
+
+
+def _read_only_connection(session):
+    """The SQLite connection of the Session's transaction when it has only read (nothing
+    pending, written or nested in it): that transaction can become the write transaction by
+    COMMIT and BEGIN IMMEDIATE on the same connection. Else None."""
+    if session.new or session.dirty or session.deleted or session.in_nested_transaction():
+        return None
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    if not driver.in_transaction or driver.total_changes != connection.info.get(
+            "changes_at_begin"):
+        return None
+    return connection
 
 
 def _sqlite_file(url) -> str | None:
@@ -195,9 +224,12 @@ def _flock_until(descriptor: int, deadline: float) -> None:
 
 
 def execute(stmt, params=None):
-    """Run a Core or text statement on the request's connection, in its transaction (what
-    the Session has pending is flushed first, as the Session's own execute would for an ORM
-    statement; here always, `no_autoflush` or not, and for text statements too)."""
+    """Run a Core or text statement, or a `fastsql.Statement`, on the request's connection,
+    in its transaction (what the Session has pending is flushed first, as the Session's own
+    execute would for an ORM statement; here always, `no_autoflush` or not, and for text
+    statements too)."""
+    if isinstance(stmt, fastsql.Statement):
+        return fastsql.run(stmt, params)
     session = db.session()
     if session.new or session.dirty or session.deleted:
         session.flush()
@@ -236,15 +268,15 @@ def upsert_if(table, keys: tuple[str, ...], values: dict, replace_when) -> None:
     execute(stmt, values)
 
 
-# The statements are built once per shape and kept as text with typed bound parameters:
-# SQLAlchemy cannot make a cache key for an ON CONFLICT construct ("[no key]" in its log) and
-# would compile it again on every call; a text statement is compiled once and then served
-# from the compiled cache, and the types still convert the values (dates, times, JSON) as
-# the ORM does.
-def _as_text(dialect: str, table, stmt, names: tuple[str, ...]):
+# The statements are built once per shape and kept as fastsql statements (SQL with typed
+# parameters, run on the driver's cursor): SQLAlchemy cannot make a cache key for an ON
+# CONFLICT construct ("[no key]" in its log) and would compile it again on every call, and
+# they run at every submit; the column types still convert the values (dates, times, JSON)
+# as the ORM does.
+def _as_text(dialect: str, table, stmt, names: tuple[str, ...], returning=()):
     sql = str(stmt.compile(dialect=_NAMED[dialect]()))
-    return sa.text(sql).bindparams(
-        *(sa.bindparam(name, type_=table.c[name].type) for name in names))
+    return fastsql.Statement(sql, fastsql.types_of(table, names),
+                             [(column.name, column.type) for column in returning])
 
 
 @functools.cache
@@ -257,7 +289,7 @@ def _insert_ignore_stmt(dialect: str, table, names: tuple[str, ...]):
         .on_conflict_do_nothing()
         .returning(key)
     )
-    return _as_text(dialect, table, stmt, names)
+    return _as_text(dialect, table, stmt, names, returning=(key,))
 
 
 @functools.cache

@@ -18,7 +18,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import db as db_module
-from .. import loading
+from .. import fastsql, loading
 from ..db import write_transaction
 from ..extensions import db
 from ..models import (
@@ -152,11 +152,10 @@ def start(user: User, quiz: Quiz, now: dt.datetime, grace_seconds: int,
     return Started(attempt, created=True)
 
 
-_OWN_ATTEMPTS = sa.text(
+_OWN_ATTEMPTS = fastsql.Statement(
     "SELECT id, status, local_day FROM attempt WHERE user_id = :user_id AND quiz_id = :quiz_id"
-    " AND (status = 'open' OR local_day = :day)"
-).bindparams(sa.bindparam("day", type_=sa.Date())).columns(
-    id=sa.String(), status=sa.String(), local_day=sa.Date())
+    " AND (status = 'open' OR local_day = :day)",
+    {"day": sa.Date()}, [("id", sa.String()), ("status", sa.String()), ("local_day", sa.Date())])
 
 
 def _own_attempts(user: User, quiz: Quiz, day: dt.date) -> tuple[str | None, int]:
@@ -184,9 +183,8 @@ def _insert_attempt_stmt() -> sa.TextClause:
         " AND local_day = :local_day) < :limit "
         "ON CONFLICT (user_id, quiz_id) WHERE status = 'open' DO NOTHING RETURNING unit_path"
     )
-    return sa.text(sql).bindparams(
-        *(sa.bindparam(name, type_=table.c[name].type) for name in columns),
-        sa.bindparam("limit", type_=sa.Integer()))
+    return fastsql.Statement(sql, fastsql.types_of(table, columns),
+                             fastsql.columns_of(table, ["unit_path"]))
 
 
 def get_own_attempt(user: User, attempt_id: str, *, for_update: bool = False) -> Attempt:
@@ -243,14 +241,14 @@ def _lock_open(attempt: Attempt) -> dict[str, str] | None:
 def _lock_open_stmt(dialect: str) -> sa.TextClause:
     table = Attempt.__table__
     lock = " FOR UPDATE" if dialect == "postgresql" else ""
-    return sa.text(f"SELECT status, answers FROM attempt WHERE id = :id{lock}").columns(
-        table.c.status, table.c.answers)
+    return fastsql.Statement(f"SELECT status, answers FROM attempt WHERE id = :id{lock}",
+                             columns=fastsql.columns_of(table, ["status", "answers"]))
 
 
 @functools.cache
 def _save_answers_stmt() -> sa.TextClause:
-    return sa.text("UPDATE attempt SET answers = :answers WHERE id = :id").bindparams(
-        sa.bindparam("answers", type_=Attempt.__table__.c.answers.type))
+    return fastsql.Statement("UPDATE attempt SET answers = :answers WHERE id = :id",
+                             fastsql.types_of(Attempt.__table__, ["answers"]))
 
 
 def save_answers(user: User, attempt_id: str, answers: object, now: dt.datetime,
@@ -365,10 +363,9 @@ def _finish_stmt() -> sa.TextClause:
     names = ("status", "finished_at", "answers", "points", "correct", "score",
              "correct_count", "answered_count", "passed")
     table = Attempt.__table__
-    return sa.text(
+    return fastsql.Statement(
         f"UPDATE attempt SET {', '.join(f'{name} = :{name}' for name in names)} "
-        "WHERE id = :attempt_id AND status = 'open'"
-    ).bindparams(*(sa.bindparam(name, type_=table.c[name].type) for name in names))
+        "WHERE id = :attempt_id AND status = 'open'", fastsql.types_of(table, names))
 
 
 def load_questions(attempt: Attempt) -> dict[int, DrawnQuestion]:

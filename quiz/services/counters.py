@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from .. import fastsql
 from ..db import (
     dialect_name,
     execute,
@@ -81,7 +82,7 @@ def _take_part(model, keys: dict, also: dict, passed: bool) -> tuple[bool, bool]
     # Only a row not yet passed is changed: of two submits passing at once, PostgreSQL
     # makes the second wait for the first's row and then finds it passed (rowcount 0).
     changed = execute(_mark_passed_stmt(dialect_name(), model.__table__, tuple(keys)),
-                      keys).rowcount
+                      {**keys, "yes": True, "no": False}).rowcount
     return False, changed == 1
 
 
@@ -90,11 +91,9 @@ def _mark_passed_stmt(dialect: str, table, keys: tuple[str, ...]) -> sa.TextClau
     """UPDATE … SET passed = true for the row of these keys (built once per table)."""
     quote = quoter(dialect)
     where = " AND ".join(f"{quote(key)} = :{key}" for key in keys)
-    return sa.text(
-        f"UPDATE {quote(table.name)} SET passed = :yes WHERE {where} AND passed = :no"
-    ).bindparams(sa.bindparam("yes", True, type_=sa.Boolean()),
-                 sa.bindparam("no", False, type_=sa.Boolean()),
-                 *(sa.bindparam(key, type_=table.c[key].type) for key in keys))
+    return fastsql.Statement(
+        f"UPDATE {quote(table.name)} SET passed = :yes WHERE {where} AND passed = :no",
+        {"yes": sa.Boolean(), "no": sa.Boolean(), **fastsql.types_of(table, keys)})
 
 
 def best_values(attempt: Attempt) -> dict:

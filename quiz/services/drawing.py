@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from .. import db as db_module
+from .. import fastsql
 from ..extensions import db
 from ..models import OPTION_KEYS, Question, QuestionRevision, QuestionType, Quiz
 from .errors import NotEnoughQuestions
@@ -112,7 +113,8 @@ def quiz_pool(quiz_id: int) -> Pool:
     versions: dict[int, int] = {}
     by_kind: dict[tuple[str, str], list[int]] = {}
     by_type: dict[str, list[int]] = {}
-    for qid, qtype, category, version in db_module.execute(_POOL, {"quiz_id": quiz_id}).all():
+    rows = db_module.execute(_POOL, {"quiz_id": quiz_id, "yes": True}).all()
+    for qid, qtype, category, version in rows:
         versions[qid] = version
         by_kind.setdefault((qtype, category or ""), []).append(qid)
         by_type.setdefault(qtype, []).append(qid)  # in id order, as the query gives them
@@ -129,15 +131,19 @@ def quiz_pool(quiz_id: int) -> Pool:
 POOLS_KEPT = 200
 
 # Built once: the draw runs at every start.
-_RULES = sa.text("SELECT type, category, count FROM quiz_rule WHERE quiz_id = :quiz_id "
-                 "ORDER BY id")
-_BANK_REVISIONS = sa.text(
+_RULES = fastsql.Statement(
+    "SELECT type, category, count FROM quiz_rule WHERE quiz_id = :quiz_id ORDER BY id",
+    columns=[("type", sa.String()), ("category", sa.String()), ("count", sa.Integer())])
+_BANK_REVISIONS = fastsql.Statement(
     "SELECT bank.id, bank.revision FROM quiz_bank JOIN bank ON bank.id = quiz_bank.bank_id "
-    "WHERE quiz_bank.quiz_id = :quiz_id ORDER BY bank.id")
-_POOL = sa.text(
+    "WHERE quiz_bank.quiz_id = :quiz_id ORDER BY bank.id",
+    columns=[("id", sa.Integer()), ("revision", sa.Integer())])
+_POOL = fastsql.Statement(
     "SELECT id, type, category, version FROM question WHERE is_active = :yes AND bank_id IN "
-    "(SELECT bank_id FROM quiz_bank WHERE quiz_id = :quiz_id) ORDER BY id"
-).bindparams(sa.bindparam("yes", True, type_=sa.Boolean()))
+    "(SELECT bank_id FROM quiz_bank WHERE quiz_id = :quiz_id) ORDER BY id",
+    {"yes": sa.Boolean()},
+    columns=[("id", sa.Integer()), ("type", sa.String()), ("category", sa.String()),
+             ("version", sa.Integer())])
 
 #: At most this many question versions are kept in a process's memory (about 1 KB each).
 DRAWN_CACHE_SIZE = 20_000

@@ -1,0 +1,171 @@
+"""quiz.fastsql: the hot paths' statements on the driver's cursor, with the values
+converted as the ORM converts them, in the request's transaction; and the SQLite read
+transaction that becomes the write transaction on its own connection (quiz.db)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from quiz import fastsql
+from quiz.db import execute, write_transaction
+from quiz.models import Attempt, Unit
+from quiz.services import attempts
+
+ATTEMPT = Attempt.__table__
+READ = fastsql.Statement(
+    "SELECT id, local_day, started_at, questions, answers FROM attempt WHERE id = :id",
+    columns=fastsql.columns_of(ATTEMPT, ["id", "local_day", "started_at", "questions",
+                                         "answers"]))
+SAVE = fastsql.Statement(
+    "UPDATE attempt SET answers = :answers, finished_at = :finished_at WHERE id = :id",
+    fastsql.types_of(ATTEMPT, ["answers", "finished_at"]))
+
+
+@pytest.fixture
+def attempt(db, make_user, make_quiz, clock):
+    with write_transaction():
+        started = attempts.start(make_user(), make_quiz(), clock(), 5).attempt
+    db.session.expunge_all()
+    return started
+
+
+def test_values_read_are_those_the_orm_reads(db, attempt):
+    row = fastsql.run(READ, {"id": attempt.id}).one()
+    orm = db.session.get(Attempt, attempt.id)
+    assert row.local_day == orm.local_day and isinstance(row.local_day, dt.date)
+    assert row.started_at == orm.started_at and isinstance(row.started_at, dt.datetime)
+    assert row.questions == orm.questions and isinstance(row.questions, list)
+    assert row.answers == {} and row._asdict()["id"] == attempt.id
+
+
+def test_values_written_are_read_back_by_the_orm(db, attempt):
+    moment = dt.datetime(2026, 6, 3, 9, 0, 1, 250_000)
+    with write_transaction():
+        changed = fastsql.run(SAVE, {"answers": {"7": "AC", "名": "B"}, "finished_at": moment,
+                                     "id": attempt.id})
+    assert changed.rowcount == 1 and changed.all() == [] and changed.first() is None
+    db.session.expunge_all()
+    orm = db.session.get(Attempt, attempt.id)
+    assert orm.answers == {"7": "AC", "名": "B"} and orm.finished_at == moment
+
+
+def test_a_list_of_parameters_runs_the_statement_for_each(db, make_user, make_quiz, clock):
+    quiz = make_quiz()
+    with write_transaction():
+        ids = [attempts.start(make_user(), quiz, clock(), 5).attempt.id for _ in range(3)]
+    with write_transaction():
+        fastsql.run(SAVE, [{"answers": {"1": key}, "finished_at": None, "id": attempt_id}
+                           for key, attempt_id in zip("ABC", ids, strict=True)])
+    db.session.expunge_all()
+    assert [db.session.get(Attempt, one).answers for one in ids] == [
+        {"1": "A"}, {"1": "B"}, {"1": "C"}]
+
+
+def test_statements_are_part_of_the_requests_transaction(db, attempt):
+    db.session.rollback()
+    fastsql.run(SAVE, {"answers": {"1": "A"}, "finished_at": None, "id": attempt.id})
+    assert fastsql.run(READ, {"id": attempt.id}).one().answers == {"1": "A"}  # seen inside
+    db.session.rollback()
+    assert fastsql.run(READ, {"id": attempt.id}).one().answers == {}
+
+
+def test_what_the_session_has_pending_is_written_first(db, attempt):
+    orm = db.session.get(Attempt, attempt.id)
+    orm.answers = {"2": "B"}
+    assert fastsql.run(READ, {"id": attempt.id}).one().answers == {"2": "B"}
+
+
+def test_driver_errors_come_out_as_sqlalchemys(db, make_unit):
+    unit = make_unit(code="DUP")
+    insert = fastsql.Statement(
+        "INSERT INTO unit (code, name, kind, path, headcount) "
+        "VALUES (:code, 'x', 'enterprise', '/x/', 0)")
+    with pytest.raises(sa.exc.IntegrityError):
+        fastsql.run(insert, {"code": unit.code})
+    db.session.rollback()  # the session goes on after it
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Unit)) == 1
+
+
+def test_listeners_of_the_engine_see_the_statements(db, attempt):
+    seen = []
+    listener = lambda conn, cursor, statement, *rest: seen.append(statement)  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        fastsql.run(READ, {"id": attempt.id})
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    assert seen and seen[-1].startswith("SELECT id, local_day")
+
+
+def test_scalar_and_one_say_what_they_found(db, attempt):
+    count = fastsql.Statement("SELECT count(*) AS n FROM attempt WHERE id = :id",
+                              columns=[("n", sa.Integer())])
+    assert fastsql.run(count, {"id": attempt.id}).scalar() == 1
+    with pytest.raises(sa.exc.NoResultFound):
+        fastsql.run(READ, {"id": "nothing"}).one()
+
+
+def test_parameters_are_written_in_each_drivers_style():
+    statement = fastsql.Statement("SELECT :a::text, '5%', x FROM t WHERE y = :b_2")
+    assert statement.compiled(postgresql.dialect()).sql == (
+        "SELECT %(a)s::text, '5%%', x FROM t WHERE y = %(b_2)s")
+    assert statement.compiled(sqlite.dialect()).sql == statement.sql
+
+
+# --- the read transaction that becomes the write transaction (quiz.db) -----------------
+
+def _checkouts(db):
+    count = []
+    sa.event.listen(db.engine, "checkout", lambda *args: count.append(1))
+    return count
+
+
+def test_a_read_then_a_write_take_one_connection(db, attempt):
+    checkouts = _checkouts(db)
+    fastsql.run(READ, {"id": attempt.id})
+    with write_transaction():
+        fastsql.run(SAVE, {"answers": {"3": "C"}, "finished_at": None, "id": attempt.id})
+    assert len(checkouts) == 1
+    db.session.expunge_all()
+    assert db.session.get(Attempt, attempt.id).answers == {"3": "C"}  # committed
+
+
+def test_the_write_sees_what_others_committed_after_the_read_began(db, attempt, make_unit):
+    count = sa.text("SELECT count(*) FROM unit")
+    before = execute(count).scalar()  # the read transaction's first look
+    with db.engine.connect() as other:  # another worker adds a unit and commits
+        other.execute(sa.text(
+            "INSERT INTO unit (code, name, kind, path, headcount) "
+            "VALUES ('NEW', 'x', 'enterprise', '/new/', 0)"))
+        other.commit()
+    with write_transaction():
+        assert execute(count).scalar() == before + 1
+
+
+def test_a_failed_write_undoes_only_itself(db, attempt):
+    fastsql.run(READ, {"id": attempt.id})
+    with pytest.raises(RuntimeError), write_transaction():
+        fastsql.run(SAVE, {"answers": {"4": "D"}, "finished_at": None, "id": attempt.id})
+        raise RuntimeError("refused")
+    db.session.expunge_all()
+    assert db.session.get(Attempt, attempt.id).answers == {}
+    with write_transaction():  # and the next write goes on as usual
+        fastsql.run(SAVE, {"answers": {"5": "A"}, "finished_at": None, "id": attempt.id})
+    db.session.expunge_all()
+    assert db.session.get(Attempt, attempt.id).answers == {"5": "A"}
+
+
+def test_what_the_read_transaction_wrote_outlives_a_failed_write(db, attempt):
+    """On SQLite a transaction that has written is committed before the write transaction
+    (it cannot become one); PostgreSQL goes on in one transaction, undone as a whole."""
+    fastsql.run(SAVE, {"answers": {"6": "B"}, "finished_at": None, "id": attempt.id})
+    with pytest.raises(RuntimeError), write_transaction():
+        raise RuntimeError("refused")
+    db.session.rollback()
+    db.session.expunge_all()
+    kept = {"6": "B"} if db.engine.dialect.name == "sqlite" else {}
+    assert db.session.get(Attempt, attempt.id).answers == kept
