@@ -238,15 +238,14 @@ def execute(stmt, params=None):
 
 def insert_ignore(table, values: dict) -> bool:
     """INSERT a row unless it collides with a unique key; True if the row was inserted."""
-    stmt = _insert_ignore_stmt(dialect_name(), table, tuple(values))
-    return execute(stmt, values).first() is not None
+    return execute(_insert_ignore_stmt(table, tuple(values)), values).first() is not None
 
 
 def upsert_add(table, keys: dict, increments: dict, also: dict | None = None) -> None:
     """Insert a counter row, or add `increments` to the existing row with the same `keys`;
     `also`: more values for a new row (columns that follow from the keys)."""
     also = also or {}
-    stmt = _upsert_add_stmt(dialect_name(), table, tuple(keys), tuple(increments), tuple(also))
+    stmt = _upsert_add_stmt(table, tuple(keys), tuple(increments), tuple(also))
     execute(stmt, {**keys, **increments, **also})
 
 
@@ -257,63 +256,67 @@ def upsert_add_many(table, keys: tuple[str, ...], rows: list[dict]) -> None:
     if not rows:
         return
     increments = tuple(name for name in rows[0] if name not in keys)
-    stmt = _upsert_add_stmt(dialect_name(), table, keys, increments)
-    execute(stmt, rows)
+    execute(_upsert_add_stmt(table, keys, increments), rows)
 
 
 def upsert_if(table, keys: tuple[str, ...], values: dict, replace_when) -> None:
     """Insert a row, or overwrite the one with the same `keys` when `replace_when(excluded,
     table)` holds for it, in one statement (no read-then-write race)."""
-    stmt = _upsert_if_stmt(dialect_name(), table, keys, tuple(values), replace_when)
-    execute(stmt, values)
+    execute(_upsert_if_stmt(table, keys, tuple(values), replace_when), values)
 
 
 # The statements are built once per shape and kept as fastsql statements (SQL with typed
-# parameters, run on the driver's cursor): SQLAlchemy cannot make a cache key for an ON
-# CONFLICT construct ("[no key]" in its log) and would compile it again on every call, and
-# they run at every submit; the column types still convert the values (dates, times, JSON)
-# as the ORM does.
-def _as_text(dialect: str, table, stmt, names: tuple[str, ...], returning=()):
-    sql = str(stmt.compile(dialect=_NAMED[dialect]()))
-    return fastsql.Statement(sql, fastsql.types_of(table, names),
-                             [(column.name, column.type) for column in returning])
+# parameters, run on the driver's cursor, compiled for a dialect when first run on it):
+# SQLAlchemy cannot make a cache key for an ON CONFLICT construct ("[no key]" in its log)
+# and would compile it again on every call, and they run at every submit; the column types
+# still convert the values (dates, times, JSON) as the ORM does.
+def _statement(table, names: tuple[str, ...], construct, returning=()) -> fastsql.Statement:
+    """A statement of `construct(dialect name)`, a Core statement over `table` with the
+    bound parameters `names`."""
+    return fastsql.Statement(
+        lambda dialect: str(construct(dialect).compile(dialect=_NAMED[dialect]())),
+        fastsql.types_of(table, names), [(column.name, column.type) for column in returning])
 
 
 @functools.cache
-def _insert_ignore_stmt(dialect: str, table, names: tuple[str, ...]):
+def _insert_ignore_stmt(table, names: tuple[str, ...]) -> fastsql.Statement:
     # RETURNING, not rowcount: drivers differ in what rowcount says for ON CONFLICT.
     key = next(iter(table.primary_key.columns))
-    stmt = (
+    return _statement(table, names, lambda dialect: (
         _INSERTS[dialect](table)
         .values({name: sa.bindparam(name) for name in names})
         .on_conflict_do_nothing()
         .returning(key)
-    )
-    return _as_text(dialect, table, stmt, names, returning=(key,))
+    ), returning=(key,))
 
 
 @functools.cache
-def _upsert_add_stmt(dialect: str, table, keys: tuple[str, ...], increments: tuple[str, ...],
-                     also: tuple[str, ...] = ()):
+def _upsert_add_stmt(table, keys: tuple[str, ...], increments: tuple[str, ...],
+                     also: tuple[str, ...] = ()) -> fastsql.Statement:
     names = (*keys, *increments, *also)
-    insert = _INSERTS[dialect](table).values({name: sa.bindparam(name) for name in names})
-    stmt = insert.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: table.c[name] + insert.excluded[name] for name in increments},
-    )
-    return _as_text(dialect, table, stmt, names)
+
+    def construct(dialect):
+        insert = _INSERTS[dialect](table).values({name: sa.bindparam(name) for name in names})
+        return insert.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={name: table.c[name] + insert.excluded[name] for name in increments},
+        )
+
+    return _statement(table, names, construct)
 
 
 @functools.cache
-def _upsert_if_stmt(dialect: str, table, keys: tuple[str, ...], names: tuple[str, ...],
-                    replace_when):
-    insert = _INSERTS[dialect](table).values({name: sa.bindparam(name) for name in names})
-    stmt = insert.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: insert.excluded[name] for name in names if name not in keys},
-        where=replace_when(insert.excluded, table.c),
-    )
-    return _as_text(dialect, table, stmt, names)
+def _upsert_if_stmt(table, keys: tuple[str, ...], names: tuple[str, ...],
+                    replace_when) -> fastsql.Statement:
+    def construct(dialect):
+        insert = _INSERTS[dialect](table).values({name: sa.bindparam(name) for name in names})
+        return insert.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={name: insert.excluded[name] for name in names if name not in keys},
+            where=replace_when(insert.excluded, table.c),
+        )
+
+    return _statement(table, names, construct)
 
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -326,10 +329,3 @@ _NAMED = {"postgresql": lambda: postgresql.dialect(paramstyle="named"),
 def quoter(dialect: str):
     """The function that quotes a table or column name where the dialect needs it."""
     return _NAMED[dialect]().identifier_preparer.quote
-
-
-def dialect_name() -> str:
-    name = db.session.get_bind().dialect.name
-    if name not in _INSERTS:
-        raise RuntimeError(f"unsupported database dialect {name!r}")
-    return name

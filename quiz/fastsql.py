@@ -20,6 +20,7 @@ from __future__ import annotations
 import collections
 import functools
 import re
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeEngine
@@ -30,10 +31,11 @@ _NAMED_PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
 
 
 class Statement:
-    """SQL with ``:name`` parameters, the types of the parameters that need converting,
-    and the columns it returns (name and type, in order), if any."""
+    """SQL with ``:name`` parameters (or a function giving it for a dialect's name, for SQL
+    that differs between databases), the types of the parameters that need converting, and
+    the columns it returns (name and type, in order), if any."""
 
-    def __init__(self, sql: str, params: dict[str, TypeEngine] | None = None,
+    def __init__(self, sql: str | Callable[[str], str], params: dict[str, TypeEngine] | None = None,
                  columns: list[tuple[str, TypeEngine]] | None = None):
         self.sql = sql
         self.params = dict(params or {})
@@ -41,7 +43,7 @@ class Statement:
         self._compiled: dict[str, _Compiled] = {}
 
     def __repr__(self) -> str:
-        return f"Statement({self.sql!r})"
+        return f"Statement({self.sql if isinstance(self.sql, str) else '…'!r})"
 
     def compiled(self, dialect) -> _Compiled:
         found = self._compiled.get(dialect.name)
@@ -55,7 +57,7 @@ class _Compiled:
     the bind processors of its parameters and the result processors of its columns."""
 
     def __init__(self, statement: Statement, dialect):
-        sql = statement.sql
+        sql = statement.sql if isinstance(statement.sql, str) else statement.sql(dialect.name)
         if dialect.name == "postgresql":  # psycopg: %(name)s, and a literal % doubled
             sql = _NAMED_PARAMETER.sub(r"%(\1)s", sql.replace("%", "%%"))
         self.sql = sql

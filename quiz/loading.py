@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from . import fastsql
-from .db import dialect_name, execute, quoter
+from .db import execute, quoter
 from .extensions import db
 
 
@@ -38,7 +38,7 @@ def load_where(model, where: str, params: dict, *, for_update: bool = False):
     parameters) as a persistent instance (the session's own if it holds it already), or
     None. `for_update`: on PostgreSQL the row is locked until the commit (SQLite's write
     transaction holds the whole file)."""
-    stmt = _select_where(dialect_name(), model.__table__, where, for_update)
+    stmt = _select_where(model.__table__, where, for_update)
     row = execute(stmt, params).first()
     return None if row is None else _instance(model, row._asdict())
 
@@ -46,7 +46,7 @@ def load_where(model, where: str, params: dict, *, for_update: bool = False):
 def load_all_where(model, where: str, params: dict) -> list:
     """Every row of `model` matching `where` (which may end in ORDER BY or LIMIT), as
     persistent instances."""
-    stmt = _select_where(dialect_name(), model.__table__, where, False)
+    stmt = _select_where(model.__table__, where, False)
     return [_instance(model, row._asdict()) for row in execute(stmt, params).all()]
 
 
@@ -66,7 +66,7 @@ def load_chain(model, ident, *names: str):
             if instance is None:
                 break
         return found
-    stmt, models = _chain_select(dialect_name(), model, names)
+    stmt, models = _chain_select(model, names)
     row = execute(stmt, {"id": ident}).first()
     if row is None:
         return None
@@ -115,32 +115,40 @@ def _instance(model, values: dict):
 
 
 @functools.cache
-def _select_where(dialect: str, table, where: str, for_update: bool):
-    quote = quoter(dialect)
-    sql = (f"SELECT {', '.join(quote(column.name) for column in table.columns)} "
-           f"FROM {quote(table.name)} WHERE {where}")
-    if for_update and dialect == "postgresql":
-        sql += " FOR UPDATE"
+def _select_where(table, where: str, for_update: bool) -> fastsql.Statement:
+    def sql(dialect: str) -> str:
+        quote = quoter(dialect)
+        text = (f"SELECT {', '.join(quote(column.name) for column in table.columns)} "
+                f"FROM {quote(table.name)} WHERE {where}")
+        # SQLite has no row locks: its write transaction holds the whole file.
+        return text + " FOR UPDATE" if for_update and dialect == "postgresql" else text
+
     return fastsql.Statement(sql, columns=fastsql.columns_of(table))
 
 
 @functools.cache
-def _chain_select(dialect: str, model, names: tuple[str, ...]):
+def _chain_select(model, names: tuple[str, ...]):
     """The statement of `load_chain` and the model of each level."""
-    quote = quoter(dialect)
     models = [model]
-    joins = [f"{quote(model.__table__.name)} AS t0"]
+    links = []  # (level, target table, its column, the column of the level before)
     for level, name in enumerate(names, start=1):
         relationship = sa.inspect(models[-1]).relationships[name]
         (local, remote), = relationship.local_remote_pairs  # one column, many-to-one
         target = relationship.mapper.class_
-        joins.append(f"LEFT JOIN {quote(target.__table__.name)} AS t{level} "
-                     f"ON t{level}.{quote(remote.name)} = t{level - 1}.{quote(local.name)}")
+        links.append((level, target.__table__.name, remote.name, local.name))
         models.append(target)
     columns = [(f"t{level}_{column.name}", column.type)
                for level, target in enumerate(models) for column in target.__table__.columns]
-    selected = ", ".join(f"t{level}.{quote(column.name)} AS t{level}_{column.name}"
-                         for level, target in enumerate(models)
-                         for column in target.__table__.columns)
-    sql = f"SELECT {selected} FROM {' '.join(joins)} WHERE t0.id = :id"
+
+    def sql(dialect: str) -> str:
+        quote = quoter(dialect)
+        joins = [f"{quote(model.__table__.name)} AS t0"] + [
+            f"LEFT JOIN {quote(table)} AS t{level} "
+            f"ON t{level}.{quote(remote)} = t{level - 1}.{quote(local)}"
+            for level, table, remote, local in links]
+        selected = ", ".join(f"t{level}.{quote(column.name)} AS t{level}_{column.name}"
+                             for level, target in enumerate(models)
+                             for column in target.__table__.columns)
+        return f"SELECT {selected} FROM {' '.join(joins)} WHERE t0.id = :id"
+
     return fastsql.Statement(sql, columns=columns), tuple(models)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import random
 from dataclasses import dataclass
 
@@ -49,7 +50,12 @@ from .errors import (
 )
 from .scoring import score_answers, to_displayed_keys
 
-_system_random = random.SystemRandom()
+
+def _draw_random() -> random.Random:
+    """A generator for one draw, seeded with 128 bits from the system: no draw tells
+    anything of another's (the system's generator itself costs a system call for each of
+    the hundred or so numbers a draw takes)."""
+    return random.Random(int.from_bytes(os.urandom(16), "big"))
 
 
 @dataclass(frozen=True)
@@ -127,7 +133,7 @@ def start(user: User, quiz: Quiz, now: dt.datetime, grace_seconds: int,
         raise NotForYourUnit()
     if taken_today >= quiz.attempts_per_day:
         raise DailyLimitReached()
-    drawn = draw_questions(quiz, rng or _system_random)
+    drawn = draw_questions(quiz, rng or _draw_random())
     values = {
         "id": new_attempt_id(), "user_id": user.id, "quiz_id": quiz.id,
         "campaign_id": quiz.campaign_id, "unit_id": user.unit_id, "local_day": today,
@@ -229,7 +235,7 @@ def finish_if_overdue(attempt: Attempt, now: dt.datetime, grace_seconds: int) ->
 def _lock_open(attempt: Attempt) -> dict[str, str] | None:
     """In a write transaction: the attempt's saved answers as they are now, its row locked
     until the commit; None (and the stored result loaded) when it is no longer open."""
-    row = db_module.execute(_lock_open_stmt(db_module.dialect_name()), {"id": attempt.id}).one()
+    row = db_module.execute(_LOCK_OPEN, {"id": attempt.id}).one()
     if row.status != AttemptStatus.open.value:
         db.session.refresh(attempt)
         return None
@@ -237,12 +243,12 @@ def _lock_open(attempt: Attempt) -> dict[str, str] | None:
     return dict(row.answers)
 
 
-@functools.cache
-def _lock_open_stmt(dialect: str) -> sa.TextClause:
-    table = Attempt.__table__
-    lock = " FOR UPDATE" if dialect == "postgresql" else ""
-    return fastsql.Statement(f"SELECT status, answers FROM attempt WHERE id = :id{lock}",
-                             columns=fastsql.columns_of(table, ["status", "answers"]))
+#: The attempt's status and saved answers, its row locked on PostgreSQL (SQLite's write
+#: transaction holds the whole file).
+_LOCK_OPEN = fastsql.Statement(
+    lambda dialect: "SELECT status, answers FROM attempt WHERE id = :id"
+                    + (" FOR UPDATE" if dialect == "postgresql" else ""),
+    columns=fastsql.columns_of(Attempt.__table__, ["status", "answers"]))
 
 
 @functools.cache

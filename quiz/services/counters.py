@@ -9,7 +9,6 @@ import sqlalchemy as sa
 
 from .. import fastsql
 from ..db import (
-    dialect_name,
     execute,
     insert_ignore,
     quoter,
@@ -81,19 +80,22 @@ def _take_part(model, keys: dict, also: dict, passed: bool) -> tuple[bool, bool]
         return first, first and passed
     # Only a row not yet passed is changed: of two submits passing at once, PostgreSQL
     # makes the second wait for the first's row and then finds it passed (rowcount 0).
-    changed = execute(_mark_passed_stmt(dialect_name(), model.__table__, tuple(keys)),
+    changed = execute(_mark_passed_stmt(model.__table__, tuple(keys)),
                       {**keys, "yes": True, "no": False}).rowcount
     return False, changed == 1
 
 
 @functools.cache
-def _mark_passed_stmt(dialect: str, table, keys: tuple[str, ...]) -> sa.TextClause:
+def _mark_passed_stmt(table, keys: tuple[str, ...]) -> fastsql.Statement:
     """UPDATE … SET passed = true for the row of these keys (built once per table)."""
-    quote = quoter(dialect)
-    where = " AND ".join(f"{quote(key)} = :{key}" for key in keys)
+
+    def sql(dialect: str) -> str:
+        quote = quoter(dialect)
+        where = " AND ".join(f"{quote(key)} = :{key}" for key in keys)
+        return f"UPDATE {quote(table.name)} SET passed = :yes WHERE {where} AND passed = :no"
+
     return fastsql.Statement(
-        f"UPDATE {quote(table.name)} SET passed = :yes WHERE {where} AND passed = :no",
-        {"yes": sa.Boolean(), "no": sa.Boolean(), **fastsql.types_of(table, keys)})
+        sql, {"yes": sa.Boolean(), "no": sa.Boolean(), **fastsql.types_of(table, keys)})
 
 
 def best_values(attempt: Attempt) -> dict:
