@@ -33,7 +33,8 @@ _NAMED_PARAMETER = re.compile(r"(?<![:\w]):(\w+)")
 class Statement:
     """SQL with ``:name`` parameters (or a function giving it for a dialect's name, for SQL
     that differs between databases), the types of the parameters that need converting, and
-    the columns it returns (name and type, in order), if any."""
+    the columns it returns (name and type, in order): a statement that names none gives no
+    rows (a SELECT must name its columns)."""
 
     def __init__(self, sql: str | Callable[[str], str], params: dict[str, TypeEngine] | None = None,
                  columns: list[tuple[str, TypeEngine]] | None = None):
@@ -69,6 +70,7 @@ class _Compiled:
             sa.types.to_instance(type_)._cached_result_processor(dialect, None)
             for _, type_ in statement.columns)
         self.convert_rows = any(self.results)
+        self.returns_rows = bool(statement.columns)
         self.row = _row_class(tuple(name for name, _ in statement.columns))
 
 
@@ -128,7 +130,9 @@ def run(statement: Statement, params: dict | list[dict] | None = None) -> Result
             cursor.executemany(compiled.sql, values)
             return Result([], cursor.rowcount)
         cursor.execute(compiled.sql, values)
-        rows = cursor.fetchall() if cursor.description is not None else []
+        # Rows are fetched when the statement names its columns (a SELECT, or RETURNING):
+        # asking the cursor instead costs psycopg a description of every column.
+        rows = cursor.fetchall() if compiled.returns_rows else []
         return Result(_converted(compiled, rows), cursor.rowcount)
     except dialect.loaded_dbapi.Error as error:
         invalidated = dialect.is_disconnect(error, fairy.dbapi_connection, cursor)

@@ -169,3 +169,45 @@ def test_what_the_read_transaction_wrote_outlives_a_failed_write(db, attempt):
     db.session.expunge_all()
     kept = {"6": "B"} if db.engine.dialect.name == "sqlite" else {}
     assert db.session.get(Attempt, attempt.id).answers == kept
+
+
+# --- counters of many rows in one statement (quiz.db.upsert_add_many) -------------------
+
+def _question_counts(db, campaign_id):
+    from quiz.models import QuestionCounter
+
+    return {(row.question_id, row.shard): (row.drawn, row.answered, row.correct)
+            for row in db.session.scalars(sa.select(QuestionCounter).where(
+                QuestionCounter.campaign_id == campaign_id))}
+
+
+def test_many_counter_rows_are_inserted_or_added_to(db, make_quiz):
+    from quiz import db as db_module
+    from quiz.models import QuestionCounter
+
+    quiz = make_quiz()
+    ids = [q.id for q in quiz.banks[0].questions][:5]
+    keys = ("campaign_id", "question_id", "shard")
+
+    def rows(correct):
+        return [{"campaign_id": quiz.campaign_id, "question_id": qid, "shard": 0, "drawn": 1,
+                 "answered": 1, "correct": int(qid in correct)} for qid in sorted(ids)]
+
+    seen = []
+    listener = lambda conn, cursor, statement, *rest: seen.append(statement)  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        with write_transaction():
+            db_module.upsert_add_many(QuestionCounter.__table__, keys, rows(ids[:2]))
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    inserts = [one for one in seen if one.lstrip().upper().startswith("INSERT")]
+    assert len(inserts) == 1  # PostgreSQL: one statement; SQLite: one executemany
+    with write_transaction():  # the same rows again, and one of them on another shard
+        db_module.upsert_add_many(QuestionCounter.__table__, keys, rows(ids[1:3]) + [
+            {"campaign_id": quiz.campaign_id, "question_id": ids[0], "shard": 3,
+             "drawn": 1, "answered": 0, "correct": 0}])
+    counts = _question_counts(db, quiz.campaign_id)
+    assert counts[(ids[0], 0)] == (2, 2, 1) and counts[(ids[1], 0)] == (2, 2, 2)
+    assert counts[(ids[2], 0)] == (2, 2, 1) and counts[(ids[4], 0)] == (2, 2, 0)
+    assert counts[(ids[0], 3)] == (1, 0, 0) and len(counts) == 6
