@@ -177,6 +177,12 @@ def _converted(compiled: _Compiled, rows: list) -> list:
             for row in rows]
 
 
+def locking(dialect: str) -> str:
+    """What ends a SELECT whose rows stay locked until the commit: ``FOR UPDATE`` on
+    PostgreSQL; nothing on SQLite, whose write transaction holds the whole file."""
+    return " FOR UPDATE" if dialect == "postgresql" else ""
+
+
 def columns_of(table, names=None) -> list[tuple[str, TypeEngine]]:
     """(name, type) of a table's columns (those named, in that order; else all)."""
     chosen = table.columns if names is None else [table.c[name] for name in names]

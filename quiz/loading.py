@@ -120,8 +120,7 @@ def _select_where(table, where: str, for_update: bool) -> fastsql.Statement:
         quote = quoter(dialect)
         text = (f"SELECT {', '.join(quote(column.name) for column in table.columns)} "
                 f"FROM {quote(table.name)} WHERE {where}")
-        # SQLite has no row locks: its write transaction holds the whole file.
-        return text + " FOR UPDATE" if for_update and dialect == "postgresql" else text
+        return text + fastsql.locking(dialect) if for_update else text
 
     return fastsql.Statement(sql, columns=fastsql.columns_of(table))
 

@@ -243,11 +243,10 @@ def _lock_open(attempt: Attempt) -> dict[str, str] | None:
     return dict(row.answers)
 
 
-#: The attempt's status and saved answers, its row locked on PostgreSQL (SQLite's write
-#: transaction holds the whole file).
+#: The attempt's status and saved answers, its row locked until the commit.
 _LOCK_OPEN = fastsql.Statement(
     lambda dialect: "SELECT status, answers FROM attempt WHERE id = :id"
-                    + (" FOR UPDATE" if dialect == "postgresql" else ""),
+                    + fastsql.locking(dialect),
     columns=fastsql.columns_of(Attempt.__table__, ["status", "answers"]))
 
 
