@@ -87,10 +87,10 @@ def _sqlite_on_begin(conn):
 
 
 def _sqlite_begin(conn, statement: str) -> None:
-    driver = conn.connection.driver_connection
-    driver.execute(statement)  # the driver's own: SQLAlchemy's execution costs ten times more
+    # On the driver: SQLAlchemy's execution of a statement costs ten times more.
+    fastsql.run_driver_sql(conn, statement)
     # What `transaction_has_written` compares with: rows changed on this connection so far.
-    conn.info["changes_at_begin"] = driver.total_changes
+    conn.info["changes_at_begin"] = conn.connection.driver_connection.total_changes
 
 
 def transaction_has_written() -> bool:
@@ -136,7 +136,7 @@ def write_transaction() -> Iterator[None]:
                     # The read ends and the write begins on the same connection, the Session's
                     # transaction going on (a commit and a new checkout cost about a third of
                     # a start's statements).
-                    upgrade.connection.driver_connection.execute("COMMIT")
+                    fastsql.run_driver_sql(upgrade, "COMMIT")
                     _sqlite_begin(upgrade, "BEGIN IMMEDIATE")
                 yield
                 session.commit()
@@ -250,9 +250,9 @@ def upsert_add(table, keys: dict, increments: dict, also: dict | None = None) ->
 
 
 def upsert_add_many(table, keys: tuple[str, ...], rows: list[dict]) -> None:
-    """`upsert_add` for several rows; every row has the same names, `keys` first, and no two
-    rows the same keys. Callers sort `rows` so that concurrent writers lock rows in the same
-    order (no deadlock on PostgreSQL).
+    """`upsert_add` for several rows; every row has the same names, `keys` first (rows of
+    the same keys are added up). Callers sort `rows` so that concurrent writers lock rows in
+    the same order (no deadlock on PostgreSQL).
 
     On PostgreSQL one statement takes the rows as arrays (each statement costs the server
     about as much as the rows it writes); SQLite runs the one-row statement for each row in
@@ -260,6 +260,7 @@ def upsert_add_many(table, keys: tuple[str, ...], rows: list[dict]) -> None:
     if not rows:
         return
     increments = tuple(name for name in rows[0] if name not in keys)
+    rows = _added_up(rows, keys, increments)
     if db.session.get_bind().dialect.name == "postgresql":
         columns = {name: [row[name] for row in rows] for name in (*keys, *increments)}
         execute(_upsert_add_arrays_stmt(table, keys, increments), columns)
@@ -317,6 +318,32 @@ def _adding(table, insert, keys: tuple[str, ...], increments: tuple[str, ...]):
         set_={name: table.c[name] + insert.excluded[name] for name in increments})
 
 
+def _added_up(rows: list[dict], keys: tuple[str, ...], increments: tuple[str, ...]
+              ) -> list[dict]:
+    """`rows` with those of the same keys made one (their increments added), in the order of
+    each key's first row: one INSERT cannot change a row twice."""
+    merged: dict[tuple, dict] = {}
+    for row in rows:
+        key = tuple(row[name] for name in keys)
+        if key in merged:
+            into = merged[key]
+            for name in increments:
+                into[name] += row[name]
+        else:
+            merged[key] = dict(row)
+    return list(merged.values()) if len(merged) < len(rows) else rows
+
+
+def _array_of(type_, dialect) -> str:
+    """The PostgreSQL array type a column's values are cast to (text for strings: a
+    column's collation has no place in a cast)."""
+    if isinstance(type_, sa.TypeDecorator):
+        type_ = type_.impl_instance
+    if isinstance(type_, sa.String):
+        return "text[]"
+    return f"{type_.compile(dialect=dialect)}[]"
+
+
 @functools.cache
 def _upsert_add_arrays_stmt(table, keys: tuple[str, ...],
                             increments: tuple[str, ...]) -> fastsql.Statement:
@@ -325,8 +352,7 @@ def _upsert_add_arrays_stmt(table, keys: tuple[str, ...],
     names = (*keys, *increments)
     dialect = _NAMED["postgresql"]()
     quote = dialect.identifier_preparer.quote
-    arrays = ", ".join(f":{name}::{table.c[name].type.compile(dialect=dialect)}[]"
-                       for name in names)
+    arrays = ", ".join(f":{name}::{_array_of(table.c[name].type, dialect)}" for name in names)
     added = ", ".join(f"{quote(name)} = {quote(table.name)}.{quote(name)} + excluded.{quote(name)}"
                       for name in increments)
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) "

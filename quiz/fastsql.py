@@ -9,20 +9,26 @@ column, whose own bind and result processors convert the values (dates, times an
 text on SQLite; psycopg takes JSON wrapped) exactly as the ORM would.
 
 They run on the DB-API connection of the Session's own Connection, so they are part of the
-request's transaction (SQLite's BEGIN IMMEDIATE of a write transaction included); what the
-Session has pending is flushed first. Driver errors come out as SQLAlchemy's (IntegrityError,
-OperationalError, ...), and a lost connection is invalidated as SQLAlchemy would. Listeners
-of ``before_cursor_execute`` on the engine see these statements too.
+request's transaction (SQLite's BEGIN IMMEDIATE of a write transaction included, and a
+savepoint of `begin_nested`); what the Session has pending is flushed first. Driver errors
+come out as SQLAlchemy's (IntegrityError, OperationalError, ...), and a connection found lost
+is invalidated (SQLAlchemy would also empty the pool: pre-ping finds the others). Listeners
+of ``before_cursor_execute`` on the engine see these statements, with no execution context,
+and cannot rewrite them; ``after_cursor_execute`` and ``handle_error`` are not called.
+A ``:name`` inside a string literal of the SQL would be taken for a parameter: there are none.
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import re
 from collections.abc import Callable
 
 import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
 from .extensions import db
@@ -41,15 +47,16 @@ class Statement:
         self.sql = sql
         self.params = dict(params or {})
         self.columns = list(columns or [])
-        self._compiled: dict[str, _Compiled] = {}
+        self._compiled: dict[tuple[str, str], _Compiled] = {}
 
     def __repr__(self) -> str:
         return f"Statement({self.sql if isinstance(self.sql, str) else '…'!r})"
 
     def compiled(self, dialect) -> _Compiled:
-        found = self._compiled.get(dialect.name)
+        key = (dialect.name, dialect.driver)  # processors differ between drivers
+        found = self._compiled.get(key)
         if found is None:
-            found = self._compiled[dialect.name] = _Compiled(self, dialect)
+            found = self._compiled[key] = _Compiled(self, dialect)
         return found
 
 
@@ -120,41 +127,68 @@ def run(statement: Statement, params: dict | list[dict] | None = None) -> Result
         values = [_bound(compiled, one) for one in params]
     else:
         values = _bound(compiled, params or {})
+    with _driver_errors(connection, compiled.sql, values) as fairy:
+        cursor = fairy.driver_connection.cursor()
+        try:
+            if connection.dispatch.before_cursor_execute:  # listeners (tests count statements)
+                connection.dispatch.before_cursor_execute(
+                    connection, cursor, compiled.sql, values, None, many)
+            if many:
+                cursor.executemany(compiled.sql, values)
+                return Result([], cursor.rowcount)
+            cursor.execute(compiled.sql, values)
+            # Rows are fetched when the statement names its columns (a SELECT, or RETURNING):
+            # asking the cursor instead costs psycopg a description of every column.
+            rows = cursor.fetchall() if compiled.returns_rows else []
+            return Result(_converted(compiled, rows), cursor.rowcount)
+        finally:
+            cursor.close()
+
+
+def run_driver_sql(connection, sql: str) -> None:
+    """Run a statement without parameters (BEGIN, COMMIT) on the driver's connection of a
+    SQLAlchemy `connection`, its errors SQLAlchemy's as for `run`."""
+    with _driver_errors(connection, sql, ()) as fairy:
+        fairy.driver_connection.execute(sql)
+
+
+@contextlib.contextmanager
+def _driver_errors(connection, sql: str, values):
+    """The pooled connection of `connection`; what the driver raises inside comes out as
+    SQLAlchemy's error (IntegrityError, OperationalError, ...), and a connection found lost
+    is invalidated (taken out of the pool)."""
+    dialect = connection.dialect
     fairy = connection.connection
-    cursor = fairy.driver_connection.cursor()
     try:
-        if connection.dispatch.before_cursor_execute:  # listeners (tests count statements)
-            connection.dispatch.before_cursor_execute(
-                connection, cursor, compiled.sql, values, None, many)
-        if many:
-            cursor.executemany(compiled.sql, values)
-            return Result([], cursor.rowcount)
-        cursor.execute(compiled.sql, values)
-        # Rows are fetched when the statement names its columns (a SELECT, or RETURNING):
-        # asking the cursor instead costs psycopg a description of every column.
-        rows = cursor.fetchall() if compiled.returns_rows else []
-        return Result(_converted(compiled, rows), cursor.rowcount)
+        yield fairy
     except dialect.loaded_dbapi.Error as error:
-        invalidated = dialect.is_disconnect(error, fairy.dbapi_connection, cursor)
+        invalidated = dialect.is_disconnect(error, fairy.dbapi_connection, None)
         if invalidated:
             connection.invalidate(error)
         raise sa.exc.DBAPIError.instance(
-            compiled.sql, values, error, dialect.loaded_dbapi.Error,
+            sql, values, error, dialect.loaded_dbapi.Error,
             connection_invalidated=invalidated, dialect=dialect) from error
-    finally:
-        cursor.close()
 
 
 def _connection(session):
     """The Session's Connection in its transaction, as `session.connection()` gives it, kept
-    while that transaction lasts (finding it again costs about as much as the statement)."""
-    transaction = session.get_transaction()
-    kept = session.info.get("fastsql_connection")
-    if transaction is not None and kept is not None and kept[0] is transaction:
-        return kept[1]
-    connection = session.connection()
-    session.info["fastsql_connection"] = (session.get_transaction(), connection)
+    until a transaction (a savepoint, a flush's) begins or ends (finding it again costs
+    about as much as a statement): a savepoint is still begun by its first statement, and a
+    session whose flush failed still refuses to go on until it is rolled back."""
+    kept = session.info.get(_KEPT)
+    if kept is not None:
+        return kept
+    connection = session.info[_KEPT] = session.connection()
     return connection
+
+
+_KEPT = "fastsql_connection"
+
+
+@event.listens_for(Session, "after_transaction_create")
+@event.listens_for(Session, "after_transaction_end")
+def _forget_connection(session, transaction):  # noqa: ARG001
+    session.info.pop(_KEPT, None)
 
 
 def _bound(compiled: _Compiled, params: dict) -> dict:

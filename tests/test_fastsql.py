@@ -5,6 +5,7 @@ transaction that becomes the write transaction on its own connection (quiz.db)."
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 import pytest
 import sqlalchemy as sa
@@ -211,3 +212,71 @@ def test_many_counter_rows_are_inserted_or_added_to(db, make_quiz):
     assert counts[(ids[0], 0)] == (2, 2, 1) and counts[(ids[1], 0)] == (2, 2, 2)
     assert counts[(ids[2], 0)] == (2, 2, 1) and counts[(ids[4], 0)] == (2, 2, 0)
     assert counts[(ids[0], 3)] == (1, 0, 0) and len(counts) == 6
+
+
+def test_rows_of_the_same_keys_are_added_up_and_string_keys_cast(db):
+    """Places are strings with a collation of their own (PathString); one INSERT cannot
+    change a row twice, so two rows of one place in a call are one."""
+    from quiz import db as db_module
+    from quiz.models.unit import PathString
+
+    tally = sa.Table("tally_of_places", sa.MetaData(),
+                     sa.Column("place", PathString, primary_key=True),
+                     sa.Column("n", sa.Integer, nullable=False))
+    with write_transaction():  # a temporary table lives on one connection: one transaction
+        execute(sa.text("CREATE TEMPORARY TABLE tally_of_places "
+                        "(place VARCHAR(255) PRIMARY KEY, n INTEGER NOT NULL)"))
+        for _ in range(2):
+            db_module.upsert_add_many(tally, ("place",), [
+                {"place": "/1/", "n": 1}, {"place": "/1/2/", "n": 2}, {"place": "/1/", "n": 3}])
+        counts = dict(execute(sa.text("SELECT place, n FROM tally_of_places")).all())
+        execute(sa.text("DROP TABLE tally_of_places"))
+    assert counts == {"/1/": 8, "/1/2/": 4}
+
+
+# --- savepoints, failed flushes and a locked file ---------------------------------------
+
+def test_a_savepoint_rolled_back_undoes_what_it_wrote(db, attempt):
+    fastsql.run(READ, {"id": attempt.id})
+    with write_transaction():
+        fastsql.run(SAVE, {"answers": {"1": "A"}, "finished_at": None, "id": attempt.id})
+        with pytest.raises(RuntimeError), db.session.begin_nested():
+            fastsql.run(SAVE, {"answers": {"2": "B"}, "finished_at": None, "id": attempt.id})
+            raise RuntimeError("refused")
+        assert fastsql.run(READ, {"id": attempt.id}).one().answers == {"1": "A"}
+    db.session.expunge_all()
+    assert db.session.get(Attempt, attempt.id).answers == {"1": "A"}
+
+
+def test_after_a_failed_flush_nothing_runs_until_the_rollback(db, attempt, make_unit):
+    make_unit(code="TWICE")
+    fastsql.run(READ, {"id": attempt.id})
+    twice = Unit(code="TWICE", name="x", kind="enterprise", path="/t/")
+    db.session.add(twice)
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.flush()
+    assert twice not in db.session  # nothing pending: the statement itself must refuse
+    with pytest.raises(sa.exc.InvalidRequestError):  # PendingRollbackError
+        fastsql.run(SAVE, {"answers": {"9": "A"}, "finished_at": None, "id": attempt.id})
+    db.session.rollback()
+    assert fastsql.run(READ, {"id": attempt.id}).one().answers == {}
+
+
+def test_a_file_locked_by_another_program_is_sqlalchemys_error(db, attempt):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's file lock; PostgreSQL locks rows")
+    fastsql.run(READ, {"id": attempt.id})  # a read transaction, to become the write one
+    db.session.connection().connection.driver_connection.execute("PRAGMA busy_timeout=50")
+    other = sqlite3.connect(db.engine.url.database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the sqlite3 shell, say, in the middle of a write
+    try:
+        with pytest.raises(sa.exc.OperationalError, match="locked"), write_transaction():
+            fastsql.run(SAVE, {"answers": {"1": "A"}, "finished_at": None, "id": attempt.id})
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    db.session.rollback()
+    with write_transaction():  # and the next write goes on
+        fastsql.run(SAVE, {"answers": {"1": "B"}, "finished_at": None, "id": attempt.id})
+    db.session.expunge_all()
+    assert db.session.get(Attempt, attempt.id).answers == {"1": "B"}
