@@ -21,7 +21,6 @@ A ``:name`` inside a string literal of the SQL would be taken for a parameter: t
 from __future__ import annotations
 
 import collections
-import contextlib
 import functools
 import re
 from collections.abc import Callable
@@ -127,7 +126,8 @@ def run(statement: Statement, params: dict | list[dict] | None = None) -> Result
         values = [_bound(compiled, one) for one in params]
     else:
         values = _bound(compiled, params or {})
-    with _driver_errors(connection, compiled.sql, values) as fairy:
+    fairy = connection.connection
+    try:
         cursor = fairy.driver_connection.cursor()
         try:
             if connection.dispatch.before_cursor_execute:  # listeners (tests count statements)
@@ -143,31 +143,28 @@ def run(statement: Statement, params: dict | list[dict] | None = None) -> Result
             return Result(_converted(compiled, rows), cursor.rowcount)
         finally:
             cursor.close()
+    except connection.dialect.loaded_dbapi.Error as error:
+        raise _sqlalchemys(connection, error, compiled.sql, values) from error
 
 
 def run_driver_sql(connection, sql: str) -> None:
     """Run a statement without parameters (BEGIN, COMMIT) on the driver's connection of a
     SQLAlchemy `connection`, its errors SQLAlchemy's as for `run`."""
-    with _driver_errors(connection, sql, ()) as fairy:
-        fairy.driver_connection.execute(sql)
-
-
-@contextlib.contextmanager
-def _driver_errors(connection, sql: str, values):
-    """The pooled connection of `connection`; what the driver raises inside comes out as
-    SQLAlchemy's error (IntegrityError, OperationalError, ...), and a connection found lost
-    is invalidated (taken out of the pool)."""
-    dialect = connection.dialect
-    fairy = connection.connection
     try:
-        yield fairy
-    except dialect.loaded_dbapi.Error as error:
-        invalidated = dialect.is_disconnect(error, fairy.dbapi_connection, None)
-        if invalidated:
-            connection.invalidate(error)
-        raise sa.exc.DBAPIError.instance(
-            sql, values, error, dialect.loaded_dbapi.Error,
-            connection_invalidated=invalidated, dialect=dialect) from error
+        connection.connection.driver_connection.execute(sql)
+    except connection.dialect.loaded_dbapi.Error as error:
+        raise _sqlalchemys(connection, error, sql, ()) from error
+
+
+def _sqlalchemys(connection, error, sql: str, values) -> sa.exc.DBAPIError:
+    """The driver's `error` as SQLAlchemy's (IntegrityError, OperationalError, ...); a
+    connection found lost is invalidated (taken out of the pool)."""
+    dialect = connection.dialect
+    invalidated = dialect.is_disconnect(error, connection.connection.dbapi_connection, None)
+    if invalidated:
+        connection.invalidate(error)
+    return sa.exc.DBAPIError.instance(sql, values, error, dialect.loaded_dbapi.Error,
+                                      connection_invalidated=invalidated, dialect=dialect)
 
 
 def _connection(session):
