@@ -136,10 +136,32 @@ def check(url: str) -> dict:
 
 
 def week(days: int) -> tuple[str, str]:
-    """A week of the campaign for the period columns: its fourth, or its last seven days."""
-    last = county.FIRST_DAY + dt.timedelta(days=min(days, 28) - 1)
-    first = max(county.FIRST_DAY, last - dt.timedelta(days=6))
+    """A calendar week of the campaign, Monday to Sunday, for the period columns: its
+    fourth, or its last whole one (or its days, in a campaign shorter than a week)."""
+    last_day = county.FIRST_DAY + dt.timedelta(days=days - 1)
+    monday = _monday(min(county.FIRST_DAY + dt.timedelta(days=21), last_day))
+    if monday + dt.timedelta(days=6) > last_day and monday - dt.timedelta(days=7) >= _monday(
+            county.FIRST_DAY):
+        monday -= dt.timedelta(days=7)  # the campaign ends within that week: the one before
+    first, last = max(monday, county.FIRST_DAY), min(monday + dt.timedelta(days=6), last_day)
     return first.isoformat(), last.isoformat()
+
+
+def seven_days(days: int) -> tuple[str, str]:
+    """Seven days that are not whole weeks (Thursday to Wednesday, across the week of
+    `week`), read from the day rows, as any period a person types."""
+    first = max(county.FIRST_DAY, dt.date.fromisoformat(week(days)[0]) - dt.timedelta(days=4))
+    last = min(first + dt.timedelta(days=6), county.FIRST_DAY + dt.timedelta(days=days - 1))
+    return first.isoformat(), last.isoformat()
+
+
+def periods(days: int) -> dict[str, tuple[str, str]]:
+    """The periods the items with a period beside ask for: {"week": .., "seven_days": ..}."""
+    return {"week": week(days), "seven_days": seven_days(days)}
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
 
 
 def run_size(name: str, url: str, shape: Shape, verify: bool) -> dict:
@@ -195,13 +217,13 @@ def run_backend(backend: str, url: str, args) -> dict:
         print(f"   timing both, {args.repeats} runs of each item, taking turns ...", flush=True)
         began = time.perf_counter()
         timings = scale_measure.time_items({"small": little, "big": url}, args.repeats,
-                                           week(args.days))
+                                           periods(args.days))
         for size in ("small", "big"):
             result[size]["timings"] = timings[size]
         print(f"   timed in {time.perf_counter() - began:.0f} s", flush=True)
         if not args.no_rss:
             print("   gunicorn worker ...", flush=True)
-            memory = scale_measure.worker_memory(url, week(args.days))
+            memory = scale_measure.worker_memory(url, periods(args.days))
             memory["pass"] = memory["rss_kb"] / 1024 < RSS_LIMIT_MB
             result["worker"] = memory
             print(f"   worker RSS {memory['rss_kb'] / 1024:.0f} MB after the pages "

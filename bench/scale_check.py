@@ -1,9 +1,11 @@
 """Checks that the scale run's generated rows are what the app would have stored: the kept
 tables against a recount (quiz.services.counters.compare, and every unit's figures as the
-pages show them), and a sample of attempts scored again by quiz.services.scoring."""
+pages show them, over the whole campaign and over periods read from the week rows and from
+the day rows), and a sample of attempts scored again by quiz.services.scoring."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 
@@ -12,6 +14,7 @@ import sqlalchemy as sa
 from quiz.extensions import db
 from quiz.models import Attempt, Campaign, Unit
 from quiz.services import attempts, counters, stats
+from quiz.services.periods import Period
 from quiz.services.scoring import score_answers
 
 from . import scale_county as county
@@ -24,6 +27,8 @@ def check(app, sample: int = 300) -> dict:
         top = db.session.scalar(sa.select(Unit).where(Unit.code == "CH"))
         differences = counters.compare(campaign.id)
         figures = stats.compare_figures(campaign, top)
+        for period in _periods(campaign):
+            figures += stats.compare_figures(campaign, top, period)
         ids = list(db.session.scalars(sa.select(Attempt.id).order_by(Attempt.id)))
         mismatches, json_same = [], True
         for attempt_id in random.Random(7).sample(ids, min(sample, len(ids))):
@@ -50,3 +55,16 @@ def check(app, sample: int = 300) -> dict:
                 "figure_difference_count": len(figures),
                 "rescored": min(sample, len(ids)), "mismatches": mismatches[:20],
                 "json_same": json_same}
+
+
+def _periods(campaign) -> list[Period]:
+    """Each calendar week of the campaign (its week rows), every day of it (its weeks'
+    people counted from the week rows) and its first ten days (from the day rows)."""
+    first_monday = campaign.starts_on - dt.timedelta(days=campaign.starts_on.weekday())
+    weeks = [Period(max(monday, campaign.starts_on),
+                    min(monday + dt.timedelta(days=6), campaign.ends_on))
+             for monday in (first_monday + dt.timedelta(days=7 * n)
+                            for n in range((campaign.ends_on - first_monday).days // 7 + 1))]
+    ten = Period(campaign.starts_on,
+                 min(campaign.ends_on, campaign.starts_on + dt.timedelta(days=9)))
+    return [*weeks, Period(campaign.starts_on, campaign.ends_on), ten]

@@ -1,7 +1,7 @@
 """The scale run's people and finished attempts, generated and written in bulk, with the
 kept tables the app would have kept for them (unit_counter, unit_day_counter,
-participation, participation_day, question_counter, person_best), added up in Python as
-the attempts are made.
+unit_week_counter, participation, participation_day, participation_week, question_counter,
+person_best), added up in Python as the attempts are made.
 
 Each attempt is shaped as the app stores one (quiz/services/drawing.py, attempts.py,
 scoring.py): the questions drawn in type order with their displayed option order, the
@@ -26,9 +26,11 @@ from werkzeug.security import generate_password_hash
 
 from quiz.extensions import db
 from quiz.models import OPTION_KEYS, QUESTION_COUNTER_SHARDS, Question, Unit
+from quiz.services.periods import monday_of
 from quiz.services.scoring import to_displayed_keys
 
 from . import scale_county as county
+from .scale_plan import attempt_counts, days_of, split
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高梁郑谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国海燕红玉兰志文斌鹏飞"
@@ -48,8 +50,9 @@ USER_COLUMNS = ("id", "name", "phone", "password_hash", "unit_id", "role", "is_e
 COUNTS = ("participants", "attempts", "answers", "correct_answers", "score_sum",
           "passed_attempts", "passed_people")
 #: The tables written here; their secondary indexes are built after the rows are in.
-TABLES = ("user_account", "attempt", "unit_counter", "unit_day_counter", "participation",
-          "participation_day", "question_counter", "person_best")
+TABLES = ("user_account", "attempt", "unit_counter", "unit_day_counter", "unit_week_counter",
+          "participation", "participation_day", "participation_week", "question_counter",
+          "person_best")
 
 
 @dataclass(frozen=True)
@@ -125,60 +128,6 @@ def _pick(random, pool: list, n: int) -> list:
     return picked
 
 
-def _split(total: int, weights: list[float]) -> list[int]:
-    """`total` split in proportion to `weights` (largest remainders)."""
-    whole = sum(weights)
-    shares = [total * w / whole for w in weights]
-    parts = [int(s) for s in shares]
-    for i in sorted(range(len(shares)), key=lambda i: parts[i] - shares[i])[:total - sum(parts)]:
-        parts[i] += 1
-    return parts
-
-
-def _attempt_counts(rng: random.Random, people: int, attempts: int, cap: int) -> list[int]:
-    """Attempts per person, 1 to `cap`, adding up to `attempts`: many try once or twice, a
-    keen few every day (log-normal)."""
-    if not people <= attempts <= people * cap:
-        raise SystemExit(f"{attempts} attempts cannot be spread over {people} people "
-                         f"({cap} at most each)")
-    weights = [rng.lognormvariate(0, 1.1) for _ in range(people)]
-    low, high = 0.0, float(cap * 4)
-    for _ in range(60):  # the scale at which the rounded, clamped counts add up
-        mid = (low + high) / 2
-        if sum(min(cap, max(1, round(w * mid))) for w in weights) < attempts:
-            low = mid
-        else:
-            high = mid
-    counts = [min(cap, max(1, round(w * high))) for w in weights]
-    excess = sum(counts) - attempts
-    order = list(range(people))
-    rng.shuffle(order)
-    for i in itertools.cycle(order):
-        if excess == 0:
-            break
-        step = 1 if excess > 0 else -1
-        if 1 <= counts[i] - step <= cap:
-            counts[i] -= step
-            excess -= step
-    return counts
-
-
-def _days_of(rng: random.Random, count: int, days: int) -> list[tuple[int, int]]:
-    """[(day index, attempts that day)] for one person's `count` attempts, at most
-    PER_DAY a day, from a day they start on (most start in the first week)."""
-    need = -(-count // county.PER_DAY)
-    active = min(days, max(need, min(count, round(need * rng.uniform(1.0, 2.5)))))
-    start = min(int(rng.expovariate(1 / 5)), days - active)
-    chosen = sorted(rng.sample(range(start, days), active))
-    per_day = [1] * active
-    for _ in range(count - active):
-        i = rng.randrange(active)
-        while per_day[i] == county.PER_DAY:
-            i = (i + 1) % active
-        per_day[i] += 1
-    return list(zip(chosen, per_day, strict=True))
-
-
 class Generator:
     """The people of one shape and their attempts, with the kept tables beside them."""
 
@@ -202,8 +151,8 @@ class Generator:
         """user_account rows (participants; one password hash for all: hashing is not what
         is measured, and none of them logs in), and each person's plan."""
         rng, shape = self.rng, self.shape
-        per_unit = _split(shape.people, [w for _, _, w in self.units])
-        counts = _attempt_counts(rng, shape.people, shape.attempts, shape.days * county.PER_DAY)
+        per_unit = split(shape.people, [w for _, _, w in self.units])
+        counts = attempt_counts(rng, shape.people, shape.attempts, shape.days * county.PER_DAY)
         hashed = generate_password_hash("not-for-logging-in-" + str(rng.random()))
         created = stamp(self.first_day - dt.timedelta(days=1), 0)
         rows, self.plan = [], []
@@ -215,7 +164,7 @@ class Generator:
                 rows.append((user_id, name, f"15{number:09d}", hashed, unit_id, "participant",
                              1, created, f"{rng.getrandbits(128):032x}", 0))
                 self.plan.append((user_id, unit_id, path, rng.uniform(0.4, 0.9),
-                                  _days_of(rng, counts[number], shape.days)))
+                                  days_of(rng, counts[number], shape.days)))
                 number += 1
         return rows
 
@@ -235,6 +184,10 @@ class Generator:
         self.unit_days: list[tuple] = []
         self.first_seen: list[int] = []
         self.people_days: list[tuple] = []
+        # Per calendar week (its Monday): {(unit id, path, week): counts}, and
+        # {(person, week): passed}, both in the order the submits would have made them.
+        self.unit_weeks = defaultdict(lambda: [0] * len(COUNTS))
+        self.person_weeks: dict[tuple[int, str], bool] = {}
         for day in range(self.shape.days):
             rows = []
             unit_day = defaultdict(lambda: [0] * len(COUNTS))
@@ -242,9 +195,14 @@ class Generator:
                 rows.extend(self._person_day(person, day, unit_day))
             rows.sort(key=lambda row: row[8])  # by started_at, as they were taken
             write(rows)
-            local_day = (self.first_day + dt.timedelta(days=day)).isoformat()
+            local_day = self.first_day + dt.timedelta(days=day)
+            week = monday_of(local_day).isoformat()
             for (unit_id, path), values in unit_day.items():
-                self.unit_days.append((self.campaign_id, path, unit_id, local_day, *values))
+                self.unit_days.append((self.campaign_id, path, unit_id, local_day.isoformat(),
+                                       *values))
+                weekly = self.unit_weeks[(unit_id, path, week)]
+                for i in range(1, 6):  # attempts to passed attempts: added up over the days
+                    weekly[i] += values[i]
         return self._kept()
 
     def _person_day(self, person: int, day: int, unit_day) -> list[tuple]:
@@ -286,6 +244,14 @@ class Generator:
         if passed_today and not self.passed[person]:
             totals[6] += 1  # the person's first pass: one more person passed in the unit
         self.passed[person] |= passed_today
+        week = monday_of(local_day).isoformat()
+        weekly = self.unit_weeks[(unit_id, path, week)]
+        if (person, week) not in self.person_weeks:
+            weekly[0] += 1  # the person's first day of the week
+            self.person_weeks[(person, week)] = False
+        if passed_today and not self.person_weeks[(person, week)]:
+            weekly[6] += 1
+            self.person_weeks[(person, week)] = True
         self.people_days.append((self.campaign_id, path, unit_id, local_day.isoformat(),
                                  user_id, int(passed_today)))
         return rows
@@ -349,20 +315,30 @@ class Generator:
             (minus_score, used, _f, _id), attempt_id, finished = self.best[i]
             best.append((campaign, user_id, attempt_id, unit_id, path, -minus_score, used,
                          finished))
+        people_weeks = []
+        for (person, week), passed in self.person_weeks.items():
+            user_id, unit_id, path, *_ = self.plan[person]
+            people_weeks.append((campaign, path, unit_id, week, user_id, int(passed)))
+        unit_weeks = [(campaign, path, unit_id, week, *values)
+                      for (unit_id, path, week), values in self.unit_weeks.items()]
         question_counter = [(campaign, item.qid, shard, *self.counters[item.slot + shard])
                             for items in self.drawables.values() for item in items
                             for shard in range(self.shards)
                             if self.counters[item.slot + shard][0]]
         return {"unit_counter": unit_counter, "unit_day_counter": self.unit_days,
-                "participation": participation, "participation_day": self.people_days,
+                "unit_week_counter": unit_weeks, "participation": participation,
+                "participation_day": self.people_days, "participation_week": people_weeks,
                 "question_counter": question_counter, "person_best": best}
 
 
 KEPT_COLUMNS = {
     "unit_counter": ("campaign_id", "unit_path", "unit_id", *COUNTS),
     "unit_day_counter": ("campaign_id", "unit_path", "unit_id", "day", *COUNTS),
+    "unit_week_counter": ("campaign_id", "unit_path", "unit_id", "week", *COUNTS),
     "participation": ("campaign_id", "unit_path", "unit_id", "user_id", "passed"),
     "participation_day": ("campaign_id", "unit_path", "unit_id", "day", "user_id", "passed"),
+    "participation_week": ("campaign_id", "unit_path", "unit_id", "week", "user_id",
+                           "passed"),
     "question_counter": ("campaign_id", "question_id", "shard", "drawn", "answered",
                          "correct"),
     "person_best": ("campaign_id", "user_id", "attempt_id", "unit_id", "unit_path", "score",

@@ -44,14 +44,18 @@ class Item:
     group: str
 
 
-def items(week: tuple[str, str]) -> list[Item]:
-    """Every measured item; `week`: the days of the unit board's period."""
-    first, last = week
+def items(periods: dict[str, tuple[str, str]]) -> list[Item]:
+    """Every measured item; `periods`: the days of the unit board's periods, "week" a
+    calendar week (read from the week rows), "seven_days" seven days that are not one
+    (read from the day rows, as any other period)."""
+    (first, last), (any_first, any_last) = periods["week"], periods["seven_days"]
     return [
         Item("unit leaderboard", "page", MANAGE + "/units", "leaderboard"),
         Item("unit leaderboard", "api", API + "/leaderboard/units", "leaderboard"),
         Item("unit leaderboard, a week beside", "page",
              MANAGE + f"/units?from={first}&to={last}", "leaderboard"),
+        Item("unit leaderboard, any 7 days beside", "page",
+             MANAGE + f"/units?from={any_first}&to={any_last}", "leaderboard"),
         Item("individual top 50", "page", MANAGE + "/people", "leaderboard"),
         Item("individual top 50", "api", API + "/leaderboard/people", "leaderboard"),
         Item("one person's rank (standing)", "service", "attempts.standing", "leaderboard"),
@@ -138,7 +142,7 @@ class Client:
             db.engine.dispose()
 
 
-def time_items(urls: dict[str, str], repeats: int, week: tuple[str, str]
+def time_items(urls: dict[str, str], repeats: int, periods: dict[str, tuple[str, str]]
                ) -> dict[str, dict[str, dict]]:
     """{name: {label: {"median", "runs", ...}}} for every item on each database of `urls`
     ({name: URL}). The databases take turns, run by run, so that the load of a shared
@@ -146,7 +150,7 @@ def time_items(urls: dict[str, str], repeats: int, week: tuple[str, str]
     clients = {name: Client(url) for name, url in urls.items()}
     results: dict[str, dict[str, dict]] = {name: {} for name in urls}
     try:
-        for item in items(week):
+        for item in items(periods):
             runs: dict[str, list[float]] = {name: [] for name in urls}
             sizes = {}
             for name, client in clients.items():  # warm-up: templates, statement caches
@@ -190,7 +194,7 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in text.split()]
 
 
-def worker_memory(url: str, week: tuple[str, str], repeats: int = 3,
+def worker_memory(url: str, periods: dict[str, tuple[str, str]], repeats: int = 3,
                   log_path: Path | None = None) -> dict:
     """Start gunicorn on `url` with one worker, ask for every page and API call `repeats`
     times as the admin, and read the worker's memory."""
@@ -220,7 +224,7 @@ def worker_memory(url: str, week: tuple[str, str], repeats: int = 3,
                                        .encode(), headers={"Content-Type": "application/json"})
         token = json.load(urllib.request.urlopen(login, timeout=60))["token"]
         seconds: dict[str, list[float]] = {}
-        for item in items(week):
+        for item in items(periods):
             if item.via == "service":
                 continue
             for _ in range(repeats):

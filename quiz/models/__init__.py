@@ -18,19 +18,21 @@ from .stats import (
     QUESTION_COUNTER_SHARDS,
     Participation,
     ParticipationDay,
+    ParticipationWeek,
     PersonBest,
     QuestionCounter,
     UnitCounter,
     UnitDayCounter,
+    UnitWeekCounter,
 )
 from .unit import Unit, UnitKind
 from .user import Role, User
 
 __all__ = [
     "Attempt", "AttemptStatus", "Bank", "Campaign", "COUNTER_FIELDS", "JUDGE_OPTIONS",
-    "OPTION_KEYS", "Participation", "PendingImport", "ParticipationDay", "PersonBest",
-    "QUESTION_COUNTER_FIELDS",
-    "QUESTION_COUNTER_SHARDS", "Question", "QuestionCounter", "QuestionRevision",
-    "QuestionType", "Quiz", "QuizRule", "Role", "Unit", "UnitCounter", "UnitDayCounter",
-    "UnitKind", "User", "VERSIONED_FIELDS", "new_attempt_id", "quiz_bank",
+    "OPTION_KEYS", "Participation", "PendingImport", "ParticipationDay", "ParticipationWeek",
+    "PersonBest", "QUESTION_COUNTER_FIELDS", "QUESTION_COUNTER_SHARDS", "Question",
+    "QuestionCounter", "QuestionRevision", "QuestionType", "Quiz", "QuizRule", "Role", "Unit",
+    "UnitCounter", "UnitDayCounter", "UnitKind", "UnitWeekCounter", "User",
+    "VERSIONED_FIELDS", "new_attempt_id", "quiz_bank",
 ]

@@ -1,4 +1,4 @@
-"""Kept counters per unit and campaign (and per day), and who has taken part.
+"""Kept counters per unit and campaign (and per day and week), and who has taken part.
 
 Statistics read these instead of scanning attempts, so they cost the same at two million
 attempts as at twenty thousand. `reconcile` recounts them from the attempts.
@@ -59,6 +59,17 @@ class UnitDayCounter(_Placed, _Counts, db.Model):
     day: Mapped[dt.date]
 
 
+class UnitWeekCounter(_Placed, _Counts, db.Model):
+    """The same per calendar week (Monday to Sunday): a period of whole weeks adds up a row
+    a week, and its people, for one week, are the row's (not a count of the day rows)."""
+
+    __tablename__ = "unit_week_counter"
+    __table_args__ = (sa.PrimaryKeyConstraint("campaign_id", "unit_path", "week"),)
+
+    #: The Monday of the week, in the campaign's time zone (that of Attempt.local_day).
+    week: Mapped[dt.date]
+
+
 class Participation(_Placed, db.Model):
     """A person has finished an attempt in a campaign for a unit (participants, once each)."""
 
@@ -90,6 +101,23 @@ class ParticipationDay(_Placed, db.Model):
     )
 
     day: Mapped[dt.date]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    passed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+
+class ParticipationWeek(_Placed, db.Model):
+    """The same, per calendar week (the people of a period of several whole weeks)."""
+
+    __tablename__ = "participation_week"
+    __table_args__ = (
+        sa.PrimaryKeyConstraint("campaign_id", "unit_path", "week", "user_id"),
+        # As ix_participation_day_day: a range of weeks' people, from this index alone.
+        sa.Index("ix_participation_week_week", "campaign_id", "week", "unit_path", "unit_id",
+                 "user_id", "passed"),
+    )
+
+    #: The Monday of the week, as UnitWeekCounter.week.
+    week: Mapped[dt.date]
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
     passed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 

@@ -1,4 +1,5 @@
-"""Counters per unit and campaign: kept on each finished attempt, recounted by `reconcile`."""
+"""Counters per unit and campaign (in all, per day, per calendar week): kept on each finished
+attempt, recounted by `reconcile`."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 
 from .. import fastsql
 from ..db import (
@@ -25,11 +27,14 @@ from ..models import (
     AttemptStatus,
     Participation,
     ParticipationDay,
+    ParticipationWeek,
     PersonBest,
     QuestionCounter,
     UnitCounter,
     UnitDayCounter,
+    UnitWeekCounter,
 )
+from .periods import monday_of
 from .ranking import attempt_key, better_than
 
 FINISHED = (AttemptStatus.submitted.value, AttemptStatus.timed_out.value)
@@ -45,6 +50,9 @@ def record_finished(attempt: Attempt) -> None:
     first_time, passed_first = _take_part(Participation, person, unit, passed)
     first_today, passed_today = _take_part(
         ParticipationDay, {**person, "day": attempt.local_day}, unit, passed)
+    week = monday_of(attempt.local_day)
+    first_this_week, passed_this_week = _take_part(
+        ParticipationWeek, {**person, "week": week}, unit, passed)
     shard = int(attempt.id[:4], 16) % QUESTION_COUNTER_SHARDS
     rows = [
         {"campaign_id": attempt.campaign_id, "question_id": qid, "shard": shard, **counts}
@@ -53,7 +61,7 @@ def record_finished(attempt: Attempt) -> None:
     upsert_add_many(QuestionCounter.__table__, ("campaign_id", "question_id", "shard"), rows)
     upsert_if(PersonBest.__table__, ("campaign_id", "user_id"), best_values(attempt),
               better_than)
-    # The unit's two rows last: every submit of the unit updates them, and PostgreSQL holds
+    # The unit's three rows last: every submit of the unit updates them, and PostgreSQL holds
     # their locks until the commit, so the less comes after them the shorter the queue.
     increments = {
         "attempts": 1,
@@ -68,6 +76,12 @@ def record_finished(attempt: Attempt) -> None:
     upsert_add(
         UnitDayCounter.__table__, {**keys, "day": attempt.local_day},
         {**increments, "participants": int(first_today), "passed_people": int(passed_today)},
+        also=unit,
+    )
+    upsert_add(
+        UnitWeekCounter.__table__, {**keys, "week": week},
+        {**increments, "participants": int(first_this_week),
+         "passed_people": int(passed_this_week)},
         also=unit,
     )
 
@@ -119,12 +133,47 @@ def question_outcomes(attempt: Attempt) -> dict[int, dict[str, int]]:
     }
 
 
-#: How the kept rows are keyed, before the day and the person.
+#: How the kept rows are keyed, before the day (or week) and the person.
 _PLACE = (Attempt.campaign_id, Attempt.unit_path, Attempt.unit_id)
 
 
-def _recount_query(by_day: bool):
-    group = [*_PLACE] + ([Attempt.local_day] if by_day else [])
+class monday(sa.sql.expression.FunctionElement):
+    """SQL: the Monday of a date's calendar week, as periods.monday_of (the week rows'
+    key), so that a recount groups the attempts by week in the database."""
+
+    type = sa.Date()
+    inherit_cache = True
+
+
+@compiles(monday, "sqlite")
+def _monday_sqlite(element, compiler, **kw):
+    # strftime('%w') numbers Sunday 0: Monday is (that + 6) % 7 days back.
+    day = compiler.process(element.clauses, **kw)
+    return (f"date({day}, '-' || ((CAST(strftime('%w', {day}) AS INTEGER) + 6) % 7) "
+            "|| ' days')")
+
+
+@compiles(monday)
+def _monday_default(element, compiler, **kw):
+    # PostgreSQL's weeks start on Monday (ISO).
+    return f"CAST(date_trunc('week', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+#: The kept rows by what they are kept for: in all (None), per day, per week.
+SPANS = (None, "day", "week")
+COUNTER_MODELS = {None: UnitCounter, "day": UnitDayCounter, "week": UnitWeekCounter}
+PEOPLE_MODELS = {None: Participation, "day": ParticipationDay, "week": ParticipationWeek}
+
+
+def _span_of_attempt(span: str | None) -> list:
+    """What groups the attempts as the rows of `span` are keyed, after the place."""
+    if span is None:
+        return []
+    return [Attempt.local_day if span == "day" else monday(Attempt.local_day)]
+
+
+def _recount_query(span: str | None):
+    group = [*_PLACE, *_span_of_attempt(span)]
     return (
         sa.select(
             *group,
@@ -144,9 +193,10 @@ def _recount_query(by_day: bool):
     )
 
 
-def _people_query(by_day: bool):
-    """Who took part per unit (and day), and whether any of their attempts there passed."""
-    group = [*_PLACE, Attempt.user_id] + ([Attempt.local_day] if by_day else [])
+def _people_query(span: str | None):
+    """Who took part per unit (and day or week), and whether any of their attempts there
+    passed."""
+    group = [*_PLACE, Attempt.user_id, *_span_of_attempt(span)]
     passed = sa.func.max(sa.case((Attempt.passed.is_(True), 1), else_=0))
     return sa.select(*group, sa.cast(passed, sa.Boolean).label("passed")).where(
         Attempt.status.in_(FINISHED)).group_by(*group)
@@ -156,7 +206,9 @@ def _people_query(by_day: bool):
 class Difference:
     campaign_id: int
     unit_id: int | None  # None for a question's figures
-    day: object  # a date, or None for the campaign totals
+    #: A date, or None for the campaign totals; a week's Monday for a week's row (its
+    #: field then ends with " (week)").
+    day: object
     field: str
     kept: int | str | None
     counted: int | str | None
@@ -174,9 +226,16 @@ def _rows(query, key_len: int) -> dict[tuple, dict[str, int]]:
     }
 
 
-def _kept(model, campaign_id: int | None, by_day: bool):
-    cols = [model.campaign_id, model.unit_path, model.unit_id] + (
-        [model.day] if by_day else [])
+def _span_column(model, span: str | None) -> list:
+    return [] if span is None else [getattr(model, span)]
+
+
+def _field_name(field: str, span: str | None) -> str:
+    return f"{field} (week)" if span == "week" else field
+
+
+def _kept(model, campaign_id: int | None, span: str | None):
+    cols = [model.campaign_id, model.unit_path, model.unit_id, *_span_column(model, span)]
     query = sa.select(*cols, *(getattr(model, f) for f in COUNTER_FIELDS))
     if campaign_id is not None:
         query = query.where(model.campaign_id == campaign_id)
@@ -186,20 +245,21 @@ def _kept(model, campaign_id: int | None, by_day: bool):
 def compare(campaign_id: int | None = None) -> list[Difference]:
     """Every kept figure that differs from a recount of the finished attempts."""
     differences = []
-    for model, by_day in ((UnitCounter, False), (UnitDayCounter, True)):
-        key_len = 4 if by_day else 3
-        recount = _recount_query(by_day)
+    for span, model in COUNTER_MODELS.items():
+        key_len = 3 if span is None else 4
+        recount = _recount_query(span)
         if campaign_id is not None:
             recount = recount.where(Attempt.campaign_id == campaign_id)
         counted = _rows(recount, key_len)
-        kept = _rows(_kept(model, campaign_id, by_day), key_len)
+        kept = _rows(_kept(model, campaign_id, span), key_len)
         zero = dict.fromkeys(COUNTER_FIELDS, 0)
         for key in sorted(set(counted) | set(kept), key=str):
             have, want = kept.get(key, zero), counted.get(key, zero)
             for field in COUNTER_FIELDS:
                 if have[field] != want[field]:
-                    day = key[3] if by_day else None
-                    differences.append(Difference(key[0], key[2], day, field, have[field],
+                    day = None if span is None else key[3]
+                    differences.append(Difference(key[0], key[2], day,
+                                                  _field_name(field, span), have[field],
                                                   want[field], unit_path=key[1]))
     differences.extend(_compare_people(campaign_id))
     differences.extend(_compare_best(campaign_id))
@@ -218,10 +278,10 @@ def compare(campaign_id: int | None = None) -> list[Difference]:
 def _compare_people(campaign_id: int | None) -> list[Difference]:
     """Participation rows (who took part where, and when; who passed) against a recount."""
     differences = []
-    for model, by_day in ((Participation, False), (ParticipationDay, True)):
-        recount = _people_query(by_day)
+    for span, model in PEOPLE_MODELS.items():
+        recount = _people_query(span)
         kept_query = sa.select(model.campaign_id, model.unit_path, model.unit_id,
-                               model.user_id, *([model.day] if by_day else []), model.passed)
+                               model.user_id, *_span_column(model, span), model.passed)
         if campaign_id is not None:
             recount = recount.where(Attempt.campaign_id == campaign_id)
             kept_query = kept_query.where(model.campaign_id == campaign_id)
@@ -231,7 +291,8 @@ def _compare_people(campaign_id: int | None) -> list[Difference]:
             have, want = kept.get(key), counted.get(key)
             if have != want:
                 differences.append(Difference(
-                    key[0], key[2], key[4] if by_day else None, "took part, passed",
+                    key[0], key[2], None if span is None else key[4],
+                    _field_name("took part, passed", span),
                     None if have is None else str(have), None if want is None else str(want),
                     user_id=key[3], unit_path=key[1]))
     return differences
@@ -303,24 +364,24 @@ def _recount_questions(campaign_id: int | None) -> dict[tuple, dict[str, int]]:
 
 def rebuild(campaign_id: int | None = None) -> None:
     """Rewrite the counters and participation rows from the finished attempts."""
-    for model in (UnitCounter, UnitDayCounter, Participation, ParticipationDay,
-                  QuestionCounter, PersonBest):
+    for model in (*COUNTER_MODELS.values(), *PEOPLE_MODELS.values(), QuestionCounter,
+                  PersonBest):
         stmt = sa.delete(model)
         if campaign_id is not None:
             stmt = stmt.where(model.campaign_id == campaign_id)
         db.session.execute(stmt)
     finished = Attempt.status.in_(FINISHED)
     scope = [finished] + ([Attempt.campaign_id == campaign_id] if campaign_id else [])
-    for model, by_day in ((Participation, False), (ParticipationDay, True)):
+    for span, model in PEOPLE_MODELS.items():
         names = ["campaign_id", "unit_path", "unit_id", "user_id"] + (
-            ["day"] if by_day else [])
+            [] if span is None else [span])
         db.session.execute(sa.insert(model).from_select(
-            [*names, "passed"], _people_query(by_day).where(*scope)))
-    for model, by_day in ((UnitCounter, False), (UnitDayCounter, True)):
-        recount = _recount_query(by_day)
+            [*names, "passed"], _people_query(span).where(*scope)))
+    for span, model in COUNTER_MODELS.items():
+        recount = _recount_query(span)
         if campaign_id is not None:
             recount = recount.where(Attempt.campaign_id == campaign_id)
-        names = ["campaign_id", "unit_path", "unit_id"] + (["day"] if by_day else []) + list(
+        names = ["campaign_id", "unit_path", "unit_id"] + ([] if span is None else [span]) + list(
             COUNTER_FIELDS)
         db.session.execute(sa.insert(model).from_select(names, recount))
     rows = [

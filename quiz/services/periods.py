@@ -74,12 +74,29 @@ def parse_period(campaign: Campaign, first: str | None, last: str | None) -> Per
     return period
 
 
+def monday_of(day: dt.date) -> dt.date:
+    """The Monday of the calendar (ISO) week of `day`: how the week rows are keyed."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def whole_weeks(campaign: Campaign, period: Period) -> tuple[dt.date, dt.date] | None:
+    """(the first Monday, the last Monday) when the period is whole calendar weeks of the
+    campaign, Monday to Sunday, the first and last clipped to the campaign's days (this
+    week's figures in its first days); None when it is not."""
+    first, last = monday_of(period.first), monday_of(period.last)
+    starts = max(first, campaign.starts_on)
+    ends = min(last + dt.timedelta(days=6), campaign.ends_on)
+    if (period.first, period.last) != (starts, ends):
+        return None
+    return first, last
+
+
 def this_week(campaign: Campaign, today: dt.date) -> Period | None:
     """Monday to Sunday of `today`'s week, within the campaign's days; None when today is
     not a day of the campaign (before it or after it there is no "this week" to show)."""
     if not campaign.starts_on <= today <= campaign.ends_on:
         return None
-    monday = today - dt.timedelta(days=today.weekday())
+    monday = monday_of(today)
     return Period(max(monday, campaign.starts_on),
                   min(monday + dt.timedelta(days=6), campaign.ends_on))
 

@@ -18,13 +18,15 @@ from ..models import (
     Attempt,
     Campaign,
     ParticipationDay,
+    ParticipationWeek,
     Unit,
     UnitCounter,
     UnitDayCounter,
+    UnitWeekCounter,
 )
 from .counters import FINISHED
 from .figures import Counts
-from .periods import Period
+from .periods import Period, whole_weeks
 from .units import in_subtree
 
 #: Counter columns read as they are kept (people, participants and passed, come with them:
@@ -35,9 +37,10 @@ _KEPT = ("participants", "attempts", "answers", "correct_answers", "score_sum",
 #: Figures of one unit at one place in the tree: {(unit id, its path then): figures}.
 Placed = dict[tuple[int, str], Counts]
 Daily = dict[tuple[int, str], dict[dt.date, Counts]]
-#: What a period adds up over its days; its participants and people passed are distinct
-#: people over the days (not a sum of the days' rows), counted from the day rows.
-_ADDED_OVER_DAYS = ("attempts", "answers", "correct_answers", "score_sum")
+#: What a period adds up over its days (or weeks); its participants and people passed are
+#: distinct people over them (not a sum of the rows), counted from the day (or week) rows,
+#: or, for one week, the week's row.
+_ADDED_UP = ("attempts", "answers", "correct_answers", "score_sum")
 
 
 def kept_totals(campaign: Campaign, top: Unit) -> Placed:
@@ -51,22 +54,63 @@ def kept_totals(campaign: Campaign, top: Unit) -> Placed:
 
 
 def kept_period(campaign: Campaign, top: Unit, period: Period) -> Placed:
-    """Each unit's own figures over the period's days (each person once per unit)."""
-    in_days = (UnitDayCounter.day >= period.first, UnitDayCounter.day <= period.last)
+    """Each unit's own figures over the period's days (each person once per unit).
+
+    A period of whole calendar weeks (this week, as the console offers it, or several) is
+    read from the week rows: a row a unit and week, and each week's people once, where the
+    day rows hold a row per person and day (264,000 for a week of a county,
+    bench/scale.py). Any other period is read from the day rows.
+    """
+    weeks = whole_weeks(campaign, period)
+    if weeks is not None and not _outside(campaign, top, period, weeks):
+        return _kept_between(campaign, top, UnitWeekCounter, ParticipationWeek, "week",
+                             *weeks)
+    return _kept_between(campaign, top, UnitDayCounter, ParticipationDay, "day",
+                         period.first, period.last)
+
+
+def _outside(campaign: Campaign, top: Unit, period: Period,
+             weeks: tuple[dt.date, dt.date]) -> bool:
+    """Whether the subtree has figures on days of the weeks outside the period: days
+    before or after the campaign's, which it may have had before its days were changed
+    (then the week rows hold more than the period)."""
+    first, last = weeks[0], weeks[1] + dt.timedelta(days=6)
+    if (first, last) == (period.first, period.last):
+        return False
+    return db.session.scalar(
+        sa.select(UnitDayCounter.day)
+        .where(*_day_filters(campaign, top, None),
+               UnitDayCounter.day >= first, UnitDayCounter.day <= last,
+               sa.or_(UnitDayCounter.day < period.first, UnitDayCounter.day > period.last))
+        .limit(1)) is not None
+
+
+def _kept_between(campaign: Campaign, top: Unit, counter, people, span: str,
+                  first: dt.date, last: dt.date) -> Placed:
+    """Each unit's own figures over the rows of `counter` (UnitDayCounter or
+    UnitWeekCounter) from `first` to `last` in its column `span`, with the distinct
+    people of the same rows of `people`; one row of each is the counter's row alone."""
+    when = getattr(counter, span)
+    one = first == last
+    added = _ADDED_UP + (("participants", "passed_people") if one else ())
     sums = db.session.execute(
-        sa.select(UnitDayCounter.unit_id, UnitDayCounter.unit_path,
-                  *(sa.func.sum(getattr(UnitDayCounter, f)) for f in _ADDED_OVER_DAYS))
-        .where(UnitDayCounter.campaign_id == campaign.id, *in_days,
-               in_subtree(UnitDayCounter.unit_path, top.path))
-        .group_by(UnitDayCounter.unit_id, UnitDayCounter.unit_path)
+        sa.select(counter.unit_id, counter.unit_path,
+                  *(sa.func.sum(getattr(counter, f)) for f in added))
+        .where(counter.campaign_id == campaign.id, when >= first, when <= last,
+               in_subtree(counter.unit_path, top.path))
+        .group_by(counter.unit_id, counter.unit_path)
     ).all()
-    people = ParticipationDay
+    if one:  # a day's or week's people are its counter's
+        return {(row[0], row[1]): Counts(0, int(row[6]), *(int(v) for v in row[2:6]),
+                                         int(row[7]))
+                for row in sums}
+    when = getattr(people, span)
     distinct = db.session.execute(
         sa.select(people.unit_id, people.unit_path, sa.func.count(sa.distinct(people.user_id)),
                   sa.func.count(sa.distinct(sa.case((people.passed.is_(True),
                                                      people.user_id)))))
-        .where(people.campaign_id == campaign.id, people.day >= period.first,
-               people.day <= period.last, in_subtree(people.unit_path, top.path))
+        .where(people.campaign_id == campaign.id, when >= first, when <= last,
+               in_subtree(people.unit_path, top.path))
         .group_by(people.unit_id, people.unit_path)
     ).all()
     counted = {(row[0], row[1]): (int(row[2]), int(row[3])) for row in distinct}
