@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 
 import sqlalchemy as sa
 
@@ -68,3 +69,23 @@ def empty_database_app(tmp_path, schema: str):
         db.engine.dispose()
     if PG_URL:
         reset_pg_schema(schema, create=False)
+
+
+def finish_on(place, user, day, passed=True, quiz=None):
+    """`user` finishes an attempt on `day` (10:00 in Shanghai and on) at the `place`
+    fixture's quiz (or `quiz`), all right or all wrong."""
+    from tests.services.test_attempts import start, submit
+
+    clock = place["clock"]
+    clock.set(dt.datetime.combine(day, dt.time(2, 0)) + dt.timedelta(minutes=15 * place["n"]))
+    place["n"] += 1
+    attempt = start(user, quiz or place["quiz"], clock)
+    clock.advance(100)
+    result = submit(user, attempt, clock,
+                    correct_answers(attempt) if passed else wrong_answers(attempt))
+    assert result.passed is passed
+
+
+def person_in(place, code="V1"):
+    """A new participant of the `place` fixture's unit `code`."""
+    return place["make_user"](unit=place["units"][code])

@@ -47,6 +47,14 @@ class _Placed:
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"))
 
 
+class _Person(_Placed):
+    """A row per person who took part at a place (and on a day, or in a week)."""
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    #: At least one of these attempts passed (及格人数 counts people, not attempts).
+    passed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+
 class UnitCounter(_Placed, _Counts, db.Model):
     __tablename__ = "unit_counter"
     __table_args__ = (sa.PrimaryKeyConstraint("campaign_id", "unit_path"),)
@@ -70,7 +78,7 @@ class UnitWeekCounter(_Placed, _Counts, db.Model):
     week: Mapped[dt.date]
 
 
-class Participation(_Placed, db.Model):
+class Participation(_Person, db.Model):
     """A person has finished an attempt in a campaign for a unit (participants, once each)."""
 
     __tablename__ = "participation"
@@ -82,12 +90,8 @@ class Participation(_Placed, db.Model):
         sa.Index("ix_participation_passed", "campaign_id", "passed", "unit_path", "unit_id"),
     )
 
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
-    #: At least one of these attempts passed (及格人数 counts people, not attempts).
-    passed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
-
-class ParticipationDay(_Placed, db.Model):
+class ParticipationDay(_Person, db.Model):
     """The same, per day in the campaign's time zone (daily participants)."""
 
     __tablename__ = "participation_day"
@@ -101,11 +105,9 @@ class ParticipationDay(_Placed, db.Model):
     )
 
     day: Mapped[dt.date]
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
-    passed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
-class ParticipationWeek(_Placed, db.Model):
+class ParticipationWeek(_Person, db.Model):
     """The same, per calendar week (the people of a period of several whole weeks)."""
 
     __tablename__ = "participation_week"
@@ -118,8 +120,6 @@ class ParticipationWeek(_Placed, db.Model):
 
     #: The Monday of the week, as UnitWeekCounter.week.
     week: Mapped[dt.date]
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
-    passed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 #: Each (campaign, question) has this many counter rows; a submit adds to one of them, picked

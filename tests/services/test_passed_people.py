@@ -6,49 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 import sqlalchemy as sa
 
 from quiz.db import write_transaction
 from quiz.extensions import db
-from quiz.models import Role, UnitCounter, UnitDayCounter
+from quiz.models import UnitCounter, UnitDayCounter
 from quiz.services import counters, stats, unit_admin
 from quiz.services.periods import Period
 from quiz.services.reach import reach_of
-from tests.helpers import correct_answers, wrong_answers
-from tests.services.test_attempts import start, submit
+from tests.helpers import finish_on, person_in
 
 DAY_10, DAY_11 = dt.date(2026, 6, 10), dt.date(2026, 6, 11)
-
-
-@pytest.fixture
-def place(db, make_unit, make_user, make_quiz, clock):
-    """A county with two townships, T1 with a village V1; a quiz of 8 questions of 5 points
-    that passes at 30."""
-    county = make_unit("平安县", code="C", kind="county")
-    t1 = make_unit("城关镇", parent=county, code="T1", kind="township")
-    t2 = make_unit("河山镇", parent=county, code="T2", kind="township")
-    units = {"C": county, "T1": t1, "T2": t2,
-             "V1": make_unit("东街社区", parent=t1, code="V1", kind="community")}
-    return {"quiz": make_quiz(attempts_per_day=5, pass_mark=30), "units": units,
-            "admin": make_user(unit=county, role=Role.admin), "make_user": make_user,
-            "clock": clock, "n": 0}
-
-
-def _finish(place, user, day=DAY_10, passed=True):
-    """`user` finishes an attempt on `day` (10:00 in Shanghai and on), passed or failed."""
-    clock = place["clock"]
-    clock.set(dt.datetime.combine(day, dt.time(2, 0)) + dt.timedelta(minutes=15 * place["n"]))
-    place["n"] += 1
-    attempt = start(user, place["quiz"], clock)
-    clock.advance(100)
-    result = submit(user, attempt, clock,
-                    correct_answers(attempt) if passed else wrong_answers(attempt))
-    assert result.passed is passed
-
-
-def _person(place, code="V1"):
-    return place["make_user"](unit=place["units"][code])
 
 
 def _places(place, code="V1") -> list[dict]:
@@ -83,30 +51,30 @@ def _agrees_with_the_recount(place, period=None):
 
 
 def test_a_person_who_fails_then_passes_counts_once(place):
-    person = _person(place)
-    _finish(place, person, passed=False)
+    person = person_in(place)
+    finish_on(place, person, DAY_10, passed=False)
     assert _kept(place) == 0 and _kept_days(place) == {DAY_10: 0}
-    _finish(place, person)
+    finish_on(place, person, DAY_10)
     assert _kept(place) == 1 and _kept_days(place) == {DAY_10: 1}
     assert _tree(place).total.total.passed_people == 1
     _agrees_with_the_recount(place)
 
 
 def test_a_person_who_passes_twice_counts_once(place):
-    person = _person(place)
-    _finish(place, person)
-    _finish(place, person)
-    _finish(place, person, passed=False)
+    person = person_in(place)
+    finish_on(place, person, DAY_10)
+    finish_on(place, person, DAY_10)
+    finish_on(place, person, DAY_10, passed=False)
     assert _kept(place) == 1 and _kept_days(place) == {DAY_10: 1}
     _agrees_with_the_recount(place)
 
 
 def test_two_people_who_pass_count_two_and_one_who_fails_none(place):
-    first, second, failing = _person(place), _person(place), _person(place)
-    _finish(place, first)
-    _finish(place, failing, passed=False)
-    _finish(place, second, passed=False)
-    _finish(place, second)
+    first, second, failing = person_in(place), person_in(place), person_in(place)
+    finish_on(place, first, DAY_10)
+    finish_on(place, failing, DAY_10, passed=False)
+    finish_on(place, second, DAY_10, passed=False)
+    finish_on(place, second, DAY_10)
     assert _kept(place) == 2 and _kept_days(place) == {DAY_10: 2}
     tree = _tree(place)
     assert [tree.rows[place["units"][code].id].total.passed_people
@@ -115,10 +83,10 @@ def test_two_people_who_pass_count_two_and_one_who_fails_none(place):
 
 
 def test_a_person_passing_on_two_days_counts_on_each_day_and_once_overall(place):
-    person, other = _person(place), _person(place, "T2")
-    _finish(place, person, DAY_10)
-    _finish(place, person, DAY_11)
-    _finish(place, other, DAY_11)
+    person, other = person_in(place), person_in(place, "T2")
+    finish_on(place, person, DAY_10)
+    finish_on(place, person, DAY_11)
+    finish_on(place, other, DAY_11)
     assert _kept(place) == 1 and _kept_days(place) == {DAY_10: 1, DAY_11: 1}
     days = stats.subtree_daily(place["quiz"].campaign, place["units"]["C"])
     assert {day: counts.passed_people for day, counts in days.items()} == {
@@ -133,8 +101,8 @@ def test_a_person_passing_on_two_days_counts_on_each_day_and_once_overall(place)
 
 
 def test_a_moved_unit_keeps_its_people_passed_at_its_old_place(place):
-    person = _person(place)
-    _finish(place, person)
+    person = person_in(place)
+    finish_on(place, person, DAY_10)
     with write_transaction():
         unit_admin.move_unit(reach_of(place["admin"]), place["units"]["V1"], "T2")
     old_path = f"/{place['units']['C'].id}/{place['units']['T1'].id}/{place['units']['V1'].id}/"
@@ -145,7 +113,7 @@ def test_a_moved_unit_keeps_its_people_passed_at_its_old_place(place):
     assert tree.rows[place["units"]["T1"].id].total.passed_people == 1
     assert tree.rows[place["units"]["V1"].id].total.passed_people == 0
     # Passing again at the new place counts there, as taking part does (a row per place).
-    _finish(place, person, DAY_11)
+    finish_on(place, person, DAY_11)
     assert _kept(place) == 1 and _kept_days(place) == {DAY_11: 1}
     tree = _tree(place)
     assert [tree.rows[place["units"][code].id].total.passed_people
@@ -154,9 +122,9 @@ def test_a_moved_unit_keeps_its_people_passed_at_its_old_place(place):
 
 
 def test_reconcile_finds_a_tampered_passed_people_and_the_rebuild_fixes_it(place):
-    person = _person(place)
-    _finish(place, person, DAY_10)
-    _finish(place, person, DAY_11)
+    person = person_in(place)
+    finish_on(place, person, DAY_10)
+    finish_on(place, person, DAY_11)
     path = place["units"]["V1"].path
     with write_transaction():
         db.session.execute(sa.text("UPDATE unit_counter SET passed_people = 5 "

@@ -13,46 +13,15 @@ import sqlalchemy as sa
 
 from quiz.db import write_transaction
 from quiz.extensions import db
-from quiz.models import ParticipationWeek, Role, UnitDayCounter, UnitWeekCounter
+from quiz.models import ParticipationWeek, UnitDayCounter, UnitWeekCounter
 from quiz.services import counters, placed, stats, unit_admin
 from quiz.services.periods import Period, monday_of, this_week, whole_weeks
 from quiz.services.reach import reach_of
-from tests.helpers import correct_answers, wrong_answers
-from tests.services.test_attempts import start, submit
+from tests.helpers import finish_on, person_in
 
 #: June 2026: the 1st, 8th, 15th, 22nd and 29th are Mondays.
 JUNE = {n: dt.date(2026, 6, n) for n in range(1, 31)}
 WEEK_2 = Period(JUNE[8], JUNE[14])
-
-
-@pytest.fixture
-def place(db, make_unit, make_user, make_quiz, clock):
-    """A county with two townships, T1 with a village V1; a campaign of June (from a Monday
-    to a Tuesday) whose quiz passes at 30 of 40 points."""
-    county = make_unit("平安县", code="C", kind="county")
-    t1 = make_unit("城关镇", parent=county, code="T1", kind="township")
-    t2 = make_unit("河山镇", parent=county, code="T2", kind="township")
-    units = {"C": county, "T1": t1, "T2": t2,
-             "V1": make_unit("东街社区", parent=t1, code="V1", kind="community")}
-    return {"quiz": make_quiz(attempts_per_day=5, pass_mark=30), "units": units,
-            "admin": make_user(unit=county, role=Role.admin), "make_user": make_user,
-            "make_quiz": make_quiz, "clock": clock, "n": 0}
-
-
-def _finish(place, user, day, passed=True, quiz=None):
-    """`user` finishes an attempt on `day` (from 10:00 in Shanghai on), passed or not."""
-    clock = place["clock"]
-    clock.set(dt.datetime.combine(day, dt.time(2, 0)) + dt.timedelta(minutes=15 * place["n"]))
-    place["n"] += 1
-    attempt = start(user, quiz or place["quiz"], clock)
-    clock.advance(100)
-    result = submit(user, attempt, clock,
-                    correct_answers(attempt) if passed else wrong_answers(attempt))
-    assert result.passed is passed
-
-
-def _person(place, code="V1"):
-    return place["make_user"](unit=place["units"][code])
 
 
 @pytest.fixture
@@ -101,12 +70,12 @@ def test_whole_weeks_are_mondays_to_sundays_clipped_to_the_campaign(place):
 
 
 def test_a_whole_week_is_read_from_the_week_rows_and_agrees_with_the_recount(place, read):
-    first, second, other = _person(place), _person(place), _person(place, "T2")
-    _finish(place, first, JUNE[7])  # the Sunday before
-    _finish(place, first, JUNE[8], passed=False)
-    _finish(place, second, JUNE[10])
-    _finish(place, other, JUNE[14])
-    _finish(place, other, JUNE[15])  # the Monday after
+    first, second, other = person_in(place), person_in(place), person_in(place, "T2")
+    finish_on(place, first, JUNE[7])  # the Sunday before
+    finish_on(place, first, JUNE[8], passed=False)
+    finish_on(place, second, JUNE[10])
+    finish_on(place, other, JUNE[14])
+    finish_on(place, other, JUNE[15])  # the Monday after
     rows = dict(db.session.execute(
         sa.select(UnitWeekCounter.week, UnitWeekCounter.attempts)
         .where(UnitWeekCounter.unit_path == place["units"]["V1"].path)).all())
@@ -118,10 +87,10 @@ def test_a_whole_week_is_read_from_the_week_rows_and_agrees_with_the_recount(pla
 
 
 def test_a_person_on_two_days_of_a_week_counts_once(place, read):
-    person = _person(place)
-    _finish(place, person, JUNE[9], passed=False)
-    _finish(place, person, JUNE[11])
-    _finish(place, person, JUNE[11])
+    person = person_in(place)
+    finish_on(place, person, JUNE[9], passed=False)
+    finish_on(place, person, JUNE[11])
+    finish_on(place, person, JUNE[11])
     day_rows = db.session.scalar(sa.select(sa.func.sum(UnitDayCounter.participants))
                                  .where(UnitDayCounter.unit_path == place["units"]["V1"].path))
     assert day_rows == 2  # once on each day
@@ -134,10 +103,10 @@ def test_a_person_on_two_days_of_a_week_counts_once(place, read):
 def test_a_week_clipped_at_the_campaigns_start_is_read_from_its_week_row(place, read):
     quiz = place["make_quiz"](starts_on=JUNE[3], attempts_per_day=5, pass_mark=30)
     campaign = quiz.campaign  # from a Wednesday: its first week is five days
-    person = _person(place)
-    _finish(place, person, JUNE[3], quiz=quiz)
-    _finish(place, person, JUNE[7], passed=False, quiz=quiz)
-    _finish(place, _person(place, "T2"), JUNE[8], quiz=quiz)
+    person = person_in(place)
+    finish_on(place, person, JUNE[3], quiz=quiz)
+    finish_on(place, person, JUNE[7], passed=False, quiz=quiz)
+    finish_on(place, person_in(place, "T2"), JUNE[8], quiz=quiz)
     first_week = this_week(campaign, JUNE[5])
     assert first_week == Period(JUNE[3], JUNE[7])
     figures = _period_figures(place, first_week, campaign=campaign)
@@ -147,11 +116,11 @@ def test_a_week_clipped_at_the_campaigns_start_is_read_from_its_week_row(place, 
 
 
 def test_two_weeks_count_each_person_once_over_both(place, read):
-    person, other = _person(place), _person(place, "T2")
-    _finish(place, person, JUNE[10], passed=False)
-    _finish(place, person, JUNE[16])
-    _finish(place, other, JUNE[21])
-    _finish(place, other, JUNE[22])  # outside
+    person, other = person_in(place), person_in(place, "T2")
+    finish_on(place, person, JUNE[10], passed=False)
+    finish_on(place, person, JUNE[16])
+    finish_on(place, other, JUNE[21])
+    finish_on(place, other, JUNE[22])  # outside
     both = Period(JUNE[8], JUNE[21])
     figures = _period_figures(place, both)
     assert (figures.participants, figures.attempts, figures.passed_people) == (2, 3, 2)
@@ -161,11 +130,11 @@ def test_two_weeks_count_each_person_once_over_both(place, read):
 
 
 def test_a_period_not_of_whole_weeks_is_read_from_the_days_with_the_same_answer(place, read):
-    person, other = _person(place), _person(place, "T2")
-    _finish(place, person, JUNE[8])
-    _finish(place, person, JUNE[9], passed=False)
-    _finish(place, other, JUNE[15])
-    _finish(place, other, JUNE[16])
+    person, other = person_in(place), person_in(place, "T2")
+    finish_on(place, person, JUNE[8])
+    finish_on(place, person, JUNE[9], passed=False)
+    finish_on(place, other, JUNE[15])
+    finish_on(place, other, JUNE[16])
     seven = Period(JUNE[9], JUNE[15])
     figures = _period_figures(place, seven)
     assert (figures.participants, figures.attempts, figures.passed_people) == (2, 2, 1)
@@ -175,9 +144,9 @@ def test_a_period_not_of_whole_weeks_is_read_from_the_days_with_the_same_answer(
 
 
 def test_days_outside_the_campaign_since_its_days_changed_are_not_counted(place, read):
-    person = _person(place)
-    _finish(place, person, JUNE[2])
-    _finish(place, person, JUNE[4], passed=False)
+    person = person_in(place)
+    finish_on(place, person, JUNE[2])
+    finish_on(place, person, JUNE[4], passed=False)
     campaign = place["quiz"].campaign
     campaign.starts_on = JUNE[3]  # the 2nd is no longer a day of the campaign
     db.session.commit()
@@ -189,11 +158,11 @@ def test_days_outside_the_campaign_since_its_days_changed_are_not_counted(place,
 
 
 def test_a_moved_unit_keeps_its_week_where_it_was_taken(place):
-    person = _person(place)
-    _finish(place, person, JUNE[9])
+    person = person_in(place)
+    finish_on(place, person, JUNE[9])
     with write_transaction():
         unit_admin.move_unit(reach_of(place["admin"]), place["units"]["V1"], "T2")
-    _finish(place, person, JUNE[10], passed=False)
+    finish_on(place, person, JUNE[10], passed=False)
     for period in (WEEK_2, Period(JUNE[1], JUNE[14])):
         tree = stats.figure_tree(place["quiz"].campaign, place["units"]["C"], period)
         moved = [row for row in tree.children(place["units"]["T1"], moved=True)
@@ -207,9 +176,9 @@ def test_a_moved_unit_keeps_its_week_where_it_was_taken(place):
 
 
 def test_reconcile_finds_a_tampered_week_row_and_the_rebuild_fixes_it(place, runner):
-    person = _person(place)
-    _finish(place, person, JUNE[9])
-    _finish(place, person, JUNE[16], passed=False)
+    person = person_in(place)
+    finish_on(place, person, JUNE[9])
+    finish_on(place, person, JUNE[16], passed=False)
     path = place["units"]["V1"].path
     with write_transaction():
         db.session.execute(sa.update(UnitWeekCounter)
