@@ -173,7 +173,7 @@ def _own_attempts(user: User, quiz: Quiz, day: dt.date) -> tuple[str | None, int
 
 
 @functools.cache
-def _insert_attempt_stmt() -> sa.TextClause:
+def _insert_attempt_stmt() -> fastsql.Statement:
     """One statement that starts an attempt unless the person has used up the day's
     attempts or has one open (the unique index on open attempts): it takes the unit's
     place in the tree and counts the day's attempts in the INSERT itself, so that two
@@ -251,7 +251,7 @@ _LOCK_OPEN = fastsql.Statement(
 
 
 @functools.cache
-def _save_answers_stmt() -> sa.TextClause:
+def _save_answers_stmt() -> fastsql.Statement:
     return fastsql.Statement("UPDATE attempt SET answers = :answers WHERE id = :id",
                              fastsql.types_of(Attempt.__table__, ["answers"]))
 
@@ -363,7 +363,7 @@ def _finish(attempt: Attempt, status: AttemptStatus, finished_at: dt.datetime,
 
 
 @functools.cache
-def _finish_stmt() -> sa.TextClause:
+def _finish_stmt() -> fastsql.Statement:
     """UPDATE of an open attempt with its result (built once: it runs at every submit)."""
     names = ("status", "finished_at", "answers", "points", "correct", "score",
              "correct_count", "answered_count", "passed")
